@@ -1,0 +1,31 @@
+# The README's two commands: `make run` and `make test`.
+# Both first install the system libraries the build needs when they are missing.
+SWIFT ?= swift
+APT_PACKAGES := libedit-dev r-mathlib pkg-config tmux python3-numpy
+
+.PHONY: run test build deps clean
+
+deps:
+	@missing=""; \
+	pkg-config --exists libedit || missing="$$missing libedit-dev"; \
+	pkg-config --exists libRmath || missing="$$missing r-mathlib"; \
+	command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
+	command -v tmux >/dev/null || missing="$$missing tmux"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release --product klynge
+
+run: build
+	$$($(SWIFT) build -c release --show-bin-path)/klynge --demo
+
+# The end-to-end tests drive the release binary (KLYNGE_BIN); unit tests build in debug.
+test: build
+	KLYNGE_BIN=$$($(SWIFT) build -c release --show-bin-path)/klynge $(SWIFT) test
+
+clean:
+	rm -rf .build

@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+// klynge: an analytics shell for Danish general-practice quality clusters.
+//
+// Targets in the order a line travels through them (ARCHITECTURE.md in README):
+// klynge (libedit loop) → Shell (Session.execute) → Query (syntax, plan, evaluation)
+// → Output (rendering, writers) → Tabular (columns, readers).
+import PackageDescription
+
+let package = Package(
+    name: "klynge",
+    products: [
+        .executable(name: "klynge", targets: ["klynge"]),
+        .library(name: "Shell", targets: ["Shell"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: core
+        .target(name: "Tabular"),
+        .target(name: "Query", dependencies: ["Tabular"]),
+        .target(name: "Output", dependencies: ["Tabular"]),
+        .target(name: "Shell", dependencies: ["Query", "Output", "Tabular"]),
+
+        // MARK: front end
+        .systemLibrary(
+            name: "CEditLine", path: "Sources/CEditLine", pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]),
+        .target(name: "CEditShim", dependencies: ["CEditLine"]),
+        .executableTarget(
+            name: "klynge",
+            dependencies: [
+                "Shell", "Output", "Tabular", "CEditShim",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // MARK: tests
+        .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
+        .testTarget(name: "QueryTests", dependencies: ["Query", "Tabular"]),
+        .testTarget(name: "OutputTests", dependencies: ["Output", "Tabular"]),
+        .testTarget(name: "ShellTests", dependencies: ["Shell", "Tabular", "Output"]),
+        .testTarget(name: "KlyngeTests", dependencies: ["Shell"]),
+    ]
+)

@@ -1,0 +1,83 @@
+import Foundation
+
+/// Reads delimited text files (CSV, Danish semicolon CSV, TSV) into a typed `Table`.
+///
+/// The path of a file: bytes → encoding detected and converted to UTF-8 → delimiter sniffed
+/// → `CSVScanner` finds field boundaries → each column is classified over all its values
+/// (`FieldClass`) → parsed into its typed array. Every guess can be overridden by
+/// `LoadOptions`. Either the whole file loads or an error names the line; nothing half-loads.
+public enum CSVReader {
+    /// Reads the file at `path`.
+    public static func read(path: String, options: LoadOptions = LoadOptions()) throws -> (Table, LoadReport) {
+        let started = Date()
+        guard let data = FileManager.default.contents(atPath: path) else {
+            var isDirectory: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+            throw LoadError(message: exists ? (isDirectory.boolValue ? "is a folder, not a file" : "cannot be read (permissions?)") : "no such file",
+                            path: path, suggestion: exists ? nil : "check the path; it is relative to \(FileManager.default.currentDirectoryPath)")
+        }
+        guard data.count < Int(UInt32.max) else {
+            throw LoadError(message: "files over 4 GB are not supported yet", path: path)
+        }
+        var (table, report) = try data.withUnsafeBytes { raw in
+            try read(bytes: raw.bindMemory(to: UInt8.self), path: path, options: options)
+        }
+        report.seconds = Date().timeIntervalSince(started)
+        table.rowCount = table.columns.first?.count ?? 0
+        return (table, report)
+    }
+
+    /// Reads CSV from bytes; `path` is used in messages.
+    public static func read(bytes raw: UnsafeBufferPointer<UInt8>, path: String, options: LoadOptions = LoadOptions()) throws -> (Table, LoadReport) {
+        let encoding = options.encoding ?? TextEncoding.detect(raw)
+        let converted: [UInt8]
+        if encoding == .utf8, !(raw.count >= 3 && raw[0] == 0xEF && raw[1] == 0xBB && raw[2] == 0xBF) {
+            converted = Array(raw)
+        } else {
+            converted = encoding.utf8Bytes(raw)
+        }
+        return try converted.withUnsafeBufferPointer { b in
+            let delimiter = options.delimiter ?? sniffDelimiter(b)
+            let scanner = try CSVScanner.scan(b, delimiter: delimiter, path: path)
+            var builder = ColumnParser(bytes: b, scanner: scanner, options: options, path: path)
+            let table = try builder.build()
+            let report = LoadReport(path: path, encoding: encoding, delimiter: delimiter,
+                                    decimalSeparator: builder.decimalSeparatorUsed, header: builder.header,
+                                    dateFormats: builder.dateFormatsUsed, crlf: scanner.crlf,
+                                    rows: table.rowCount, columns: table.columns.count, seconds: 0)
+            return (table, report)
+        }
+    }
+
+    /// Picks the delimiter among `,` `;` tab `|` that splits the first lines most consistently.
+    static func sniffDelimiter(_ b: UnsafeBufferPointer<UInt8>) -> UInt8 {
+        let candidates: [UInt8] = [59, 44, 9, 124] // ; , tab |
+        var counts: [[Int]] = candidates.map { _ in [] }
+        var current = [Int](repeating: 0, count: candidates.count)
+        var inQuotes = false
+        var i = 0
+        let limit = min(b.count, 1 << 16)
+        while i < limit, counts[0].count < 30 {
+            let c = b[i]
+            if c == 34 { inQuotes.toggle() }
+            else if !inQuotes, c == 10 {
+                for k in candidates.indices { counts[k].append(current[k]); current[k] = 0 }
+            } else if !inQuotes, let k = candidates.firstIndex(of: c) {
+                current[k] += 1
+            }
+            i += 1
+        }
+        if i == b.count, current.contains(where: { $0 > 0 }) {
+            for k in candidates.indices { counts[k].append(current[k]) }
+        }
+        var best: (score: Int, delimiter: UInt8)? = nil
+        for (k, d) in candidates.enumerated() {
+            let lines = counts[k]
+            guard let first = lines.first, first > 0 else { continue }
+            let consistent = lines.allSatisfy { $0 == first }
+            let score = consistent ? first * 1000 : lines.filter { $0 == first }.count
+            if best == nil || score > best!.score { best = (score, d) }
+        }
+        return best?.delimiter ?? 44
+    }
+}

@@ -1,0 +1,146 @@
+/// Splits CSV bytes into field boundaries in one pass, without creating strings.
+///
+/// RFC 4180 quoting: a quoted field may hold delimiters, quotes doubled as `""` and line
+/// breaks. Blank lines are skipped. A row with more fields than the first row is accepted when
+/// the extra fields are empty (Excel's trailing `;;;`); any other difference is an error.
+struct CSVScanner {
+    /// Field starts and ends (byte offsets), row-major, `columnCount` per row.
+    var starts: [UInt32] = []
+    var ends: [UInt32] = []
+    /// The flat indices of quoted fields that contain doubled quotes.
+    var escaped: [Int] = []
+    /// The byte offset where each row starts.
+    var rowStarts: [UInt32] = []
+    /// Fields per row (from the first row).
+    var columnCount = 0
+    /// Whether the first line break seen was CRLF.
+    var crlf = false
+
+    /// The number of rows, header included.
+    var rowCount: Int { rowStarts.count }
+
+    /// Scans the whole buffer.
+    static func scan(_ b: UnsafeBufferPointer<UInt8>, delimiter d: UInt8, path: String) throws -> CSVScanner {
+        var s = CSVScanner()
+        let n = b.count
+        let estimate = n / 12
+        s.starts.reserveCapacity(estimate)
+        s.ends.reserveCapacity(estimate)
+        var sawLineBreak = false
+        var i = 0
+        while i < n {
+            let c0 = b[i]
+            if c0 == 10 { i += 1; continue }
+            if c0 == 13 { i += 1; if i < n, b[i] == 10 { i += 1 }; continue }
+            let rowStart = i
+            var fieldsInRow = 0
+            while true {
+                var fieldStart: Int
+                var fieldEnd: Int
+                if i < n, b[i] == 34 {
+                    let quoteAt = i
+                    i += 1
+                    fieldStart = i
+                    var hadEscape = false
+                    while true {
+                        guard i < n else {
+                            throw s.error(b, path: path, at: quoteAt, message: "a quoted value is never closed",
+                                          suggestion: "close the quote, or write a quote inside a quoted value as \"\"")
+                        }
+                        if b[i] == 34 {
+                            if i + 1 < n, b[i + 1] == 34 { hadEscape = true; i += 2; continue }
+                            break
+                        }
+                        i += 1
+                    }
+                    fieldEnd = i
+                    i += 1
+                    while i < n, b[i] == 32 { i += 1 }
+                    if i < n, b[i] != d, b[i] != 10, b[i] != 13 {
+                        throw s.error(b, path: path, at: i, message: "text follows the closing quote of a value",
+                                      suggestion: "quote the whole value, and write a quote inside it as \"\"")
+                    }
+                    if hadEscape { s.escaped.append(s.starts.count) }
+                } else {
+                    fieldStart = i
+                    while i < n {
+                        let c = b[i]
+                        if c == d || c == 10 || c == 13 { break }
+                        i += 1
+                    }
+                    fieldEnd = i
+                }
+                s.starts.append(UInt32(truncatingIfNeeded: fieldStart))
+                s.ends.append(UInt32(truncatingIfNeeded: fieldEnd))
+                fieldsInRow += 1
+                if i < n, b[i] == d {
+                    i += 1
+                    if i == n {
+                        s.starts.append(UInt32(truncatingIfNeeded: n))
+                        s.ends.append(UInt32(truncatingIfNeeded: n))
+                        fieldsInRow += 1
+                        break
+                    }
+                    continue
+                }
+                if i < n {
+                    if !sawLineBreak { sawLineBreak = true; s.crlf = b[i] == 13 }
+                    if b[i] == 13 { i += 1; if i < n, b[i] == 10 { i += 1 } } else { i += 1 }
+                }
+                break
+            }
+            if s.columnCount == 0 {
+                s.columnCount = fieldsInRow
+            } else if fieldsInRow != s.columnCount {
+                try s.reconcile(b, path: path, rowStart: rowStart, fields: fieldsInRow, delimiter: d)
+            }
+            s.rowStarts.append(UInt32(truncatingIfNeeded: rowStart))
+            if s.rowStarts.count & 0xFFFF == 0 { try Interrupt.check() }
+        }
+        return s
+    }
+
+    /// Drops empty extra fields of a too-long row, or throws for a ragged row.
+    private mutating func reconcile(_ b: UnsafeBufferPointer<UInt8>, path: String, rowStart: Int, fields: Int, delimiter d: UInt8) throws {
+        let first = starts.count - fields
+        if fields > columnCount {
+            let extra = (first + columnCount)..<starts.count
+            if extra.allSatisfy({ starts[$0] == ends[$0] }) {
+                starts.removeLast(fields - columnCount)
+                ends.removeLast(fields - columnCount)
+                return
+            }
+            let at = Int(starts[first + columnCount])
+            throw error(b, path: path, at: at,
+                        message: "this row has \(fields) fields, the first row has \(columnCount)",
+                        suggestion: "a value that contains the delimiter \(Self.name(d)) must be in quotes; or give the delimiter with `delimiter \"…\"`")
+        }
+        let lineEnd = Int(ends[starts.count - 1])
+        throw error(b, path: path, at: lineEnd,
+                    message: "this row has \(fields) fields, the first row has \(columnCount)",
+                    suggestion: "add the missing \(Self.name(d)) separators (empty values are fine), or check the delimiter with `delimiter \"…\"`")
+    }
+
+    /// A printable name for a delimiter byte.
+    static func name(_ d: UInt8) -> String { d == 9 ? "tab" : "'\(Character(Unicode.Scalar(d)))'" }
+
+    /// A load error pointing at byte `offset`: its line number, the line, and a caret span.
+    func error(_ b: UnsafeBufferPointer<UInt8>, path: String, at offset: Int, message: String, suggestion: String?,
+               column: (number: Int, name: String)? = nil, length: Int = 1) -> LoadError {
+        let offset = min(offset, b.count)
+        var line = 1
+        var lineStart = 0
+        for k in 0..<offset where b[k] == 10 {
+            line += 1
+            lineStart = k + 1
+        }
+        var lineEnd = lineStart
+        while lineEnd < b.count, b[lineEnd] != 10, b[lineEnd] != 13 { lineEnd += 1 }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: b[lineStart..<lineEnd]), as: UTF8.self)
+        let before = String(decoding: UnsafeBufferPointer(rebasing: b[lineStart..<max(lineStart, min(offset, lineEnd))]), as: UTF8.self).count
+        let shown = String(text.prefix(240))
+        let spanStart = min(before, shown.count)
+        return LoadError(message: message, path: path, line: line, lineText: shown,
+                         span: spanStart..<(spanStart + max(1, length)), column: column, suggestion: suggestion)
+    }
+}
