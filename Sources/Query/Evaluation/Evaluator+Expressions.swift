@@ -1,0 +1,204 @@
+import Tabular
+
+extension Evaluator {
+    /// Evaluates an expression over every row of a table at once.
+    public static func evaluate(_ e: BoundExpr, _ t: Table) throws -> Operand {
+        let n = t.rowCount
+        switch e {
+        case .literal(let v, let type):
+            return .scalar(v, type)
+        case .column(let i, _, _):
+            return .column(t.columns[i])
+        case .unary(let op, let x, let type):
+            let operand = try evaluate(x, t)
+            if case .scalar(let v, _) = operand {
+                return .scalar(unaryScalar(op, v), type)
+            }
+            let c = operand.column(n)
+            switch (op, c.data) {
+            case ("not", .boolean(let v)): return .column(Column(name: "", data: .boolean(v.map { !$0 }), validity: c.validity))
+            case ("-", .integer(let v)): return .column(Column(name: "", data: .integer(v.map { 0 &- $0 }), validity: c.validity))
+            case ("-", .decimal(let v)): return .column(Column(name: "", data: .decimal(v.map { -$0 }), validity: c.validity))
+            default: return .column(c)
+            }
+        case .binary(let op, let a, let b, let type):
+            let x = try evaluate(a, t), y = try evaluate(b, t)
+            if case .scalar = x, case .scalar = y {
+                let c = try binary(op, x, y, type, rows: 1)
+                return .scalar(c.value(at: 0), type)
+            }
+            return .column(try binary(op, x, y, type, rows: n))
+        case .call(let f, let args, let type):
+            var operands: [Operand] = []
+            for a in args { operands.append(try evaluate(a, t)) }
+            if operands.allSatisfy({ if case .scalar = $0 { return true } else { return false } }) {
+                return .scalar(try f.run(operands, 1, type).value(at: 0), type)
+            }
+            return .column(try f.run(operands, n, type))
+        case .inList(let x, let values, let negated):
+            let c = try evaluate(x, t).column(n)
+            return .column(inList(c, values, negated: negated))
+        case .isNull(let x, let negated):
+            let operand = try evaluate(x, t)
+            if case .scalar(let v, _) = operand { return .scalar(.boolean(v.isNull != negated), .boolean) }
+            let c = operand.column(n)
+            let flags = (0..<n).map { c.isNull($0) != negated }
+            return .column(Column(name: "", data: .boolean(flags)))
+        }
+    }
+
+    static func unaryScalar(_ op: String, _ v: Value) -> Value {
+        switch (op, v) {
+        case ("not", .boolean(let b)): return .boolean(!b)
+        case ("-", .integer(let i)): return .integer(0 &- i)
+        case ("-", .decimal(let d)): return .decimal(-d)
+        default: return .null
+        }
+    }
+
+    static func binary(_ op: String, _ x: Operand, _ y: Operand, _ type: DataType, rows n: Int) throws -> Column {
+        switch op {
+        case "and", "or":
+            return logic(op, x.column(n), y.column(n))
+        case "==", "!=", "<", "<=", ">", ">=":
+            return compare(op, x, y, rows: n)
+        default:
+            return arithmetic(op, x.column(n), y.column(n), type)
+        }
+    }
+
+    /// Kleene logic: false and null is false, true or null is true.
+    static func logic(_ op: String, _ a: Column, _ b: Column) -> Column {
+        guard case .boolean(let x) = a.data, case .boolean(let y) = b.data else { return a }
+        let n = x.count
+        if a.validity == nil, b.validity == nil {
+            return Column(name: "", data: .boolean(op == "and" ? zip(x, y).map { $0 && $1 } : zip(x, y).map { $0 || $1 }))
+        }
+        var values = [Bool](repeating: false, count: n)
+        var validity = [Bool](repeating: true, count: n)
+        for i in 0..<n {
+            let av = !a.isNull(i), bv = !b.isNull(i)
+            if op == "and" {
+                if (av && !x[i]) || (bv && !y[i]) { values[i] = false } else if av && bv { values[i] = true } else { validity[i] = false }
+            } else {
+                if (av && x[i]) || (bv && y[i]) { values[i] = true } else if av && bv { values[i] = false } else { validity[i] = false }
+            }
+        }
+        return Column(name: "", data: .boolean(values), validity: validity)
+    }
+
+    static func arithmetic(_ op: String, _ a: Column, _ b: Column, _ type: DataType) -> Column {
+        var validity = mergeValidity(a.validity, b.validity)
+        let n = a.count
+        switch type {
+        case .integer where a.type == .date:
+            let x = a.int64s(), y = b.int64s()
+            return Column(name: "", data: .integer(zip(x, y).map { $0 &- $1 }), validity: validity)
+        case .integer:
+            let x = a.int64s(), y = b.int64s()
+            var out = [Int64](repeating: 0, count: n)
+            switch op {
+            case "+": for i in 0..<n { out[i] = x[i] &+ y[i] }
+            case "-": for i in 0..<n { out[i] = x[i] &- y[i] }
+            case "*": for i in 0..<n { out[i] = x[i] &* y[i] }
+            default:
+                var v = validity ?? [Bool](repeating: true, count: n)
+                for i in 0..<n { if y[i] == 0 { v[i] = false } else { out[i] = x[i] % y[i] } }
+                validity = v
+            }
+            return Column(name: "", data: .integer(out), validity: validity)
+        case .date:
+            guard case .date(let d) = a.data else { return a }
+            let y = b.int64s()
+            let out = (0..<n).map { op == "+" ? d[$0] &+ Int32(truncatingIfNeeded: y[$0]) : d[$0] &- Int32(truncatingIfNeeded: y[$0]) }
+            return Column(name: "", data: .date(out), validity: validity)
+        default:
+            let x = a.doubles(), y = b.doubles()
+            var out = [Double](repeating: 0, count: n)
+            switch op {
+            case "+": for i in 0..<n { out[i] = x[i] + y[i] }
+            case "-": for i in 0..<n { out[i] = x[i] - y[i] }
+            case "*": for i in 0..<n { out[i] = x[i] * y[i] }
+            case "/":
+                var v = validity ?? [Bool](repeating: true, count: n)
+                for i in 0..<n { if y[i] == 0 { v[i] = false } else { out[i] = x[i] / y[i] } }
+                validity = v
+            default:
+                var v = validity ?? [Bool](repeating: true, count: n)
+                for i in 0..<n { if y[i] == 0 { v[i] = false } else { out[i] = x[i].truncatingRemainder(dividingBy: y[i]) } }
+                validity = v
+            }
+            return Column(name: "", data: .decimal(out), validity: validity)
+        }
+    }
+
+    @inline(__always) static func test<T: Comparable>(_ op: String, _ a: T, _ b: T) -> Bool {
+        switch op {
+        case "==": return a == b
+        case "!=": return a != b
+        case "<": return a < b
+        case "<=": return a <= b
+        case ">": return a > b
+        default: return a >= b
+        }
+    }
+
+    static func flipped(_ op: String) -> String {
+        switch op {
+        case "<": return ">"
+        case "<=": return ">="
+        case ">": return "<"
+        case ">=": return "<="
+        default: return op
+        }
+    }
+
+    static func compare(_ op: String, _ x: Operand, _ y: Operand, rows n: Int) -> Column {
+        // Text against a constant: decide once per distinct value, then look up per row.
+        if case .column(let c) = x, case .text(let t) = c.data, case .scalar(let v, _) = y {
+            guard case .text(let s) = v else { return Operand.broadcast(.null, .boolean, n) }
+            let perEntry = t.dictionary.map { test(op, $0, s) }
+            return Column(name: "", data: .boolean(t.codes.map { $0 < 0 ? false : perEntry[Int($0)] }), validity: c.validity)
+        }
+        if case .scalar = x, case .column = y { return compare(flipped(op), y, x, rows: n) }
+        let a = x.column(n), b = y.column(n)
+        let validity = mergeValidity(a.validity, b.validity)
+        var out = [Bool](repeating: false, count: n)
+        switch (a.data, b.data) {
+        case (.text(let s), .text(let u)):
+            for i in 0..<n where s.codes[i] >= 0 && u.codes[i] >= 0 {
+                out[i] = test(op, s.dictionary[Int(s.codes[i])], u.dictionary[Int(u.codes[i])])
+            }
+        case (.integer(let p), .integer(let q)):
+            for i in 0..<n { out[i] = test(op, p[i], q[i]) }
+        case (.date(let p), .date(let q)):
+            for i in 0..<n { out[i] = test(op, p[i], q[i]) }
+        default:
+            let p = a.doubles(), q = b.doubles()
+            for i in 0..<n { out[i] = test(op, p[i], q[i]) }
+        }
+        return Column(name: "", data: .boolean(out), validity: validity)
+    }
+
+    static func inList(_ c: Column, _ values: [Value], negated: Bool) -> Column {
+        let n = c.count
+        var out = [Bool](repeating: false, count: n)
+        switch c.data {
+        case .text(let t):
+            let wanted = Set(values.compactMap { if case .text(let s) = $0 { return s } else { return nil } })
+            let perEntry = t.dictionary.map { wanted.contains($0) != negated }
+            for i in 0..<n where t.codes[i] >= 0 { out[i] = perEntry[Int(t.codes[i])] }
+        case .integer(let v):
+            let wanted = Set(values.compactMap { v -> Int64? in if case .integer(let i) = v { return i }; return v.doubleValue.flatMap { $0 == $0.rounded() ? Int64($0) : nil } })
+            for i in 0..<n { out[i] = wanted.contains(v[i]) != negated }
+        case .date(let v):
+            let wanted = Set(values.compactMap { if case .date(let d) = $0 { return d } else { return nil } })
+            for i in 0..<n { out[i] = wanted.contains(v[i]) != negated }
+        default:
+            let wanted = Set(values.compactMap(\.doubleValue))
+            let v = c.doubles()
+            for i in 0..<n { out[i] = wanted.contains(v[i]) != negated }
+        }
+        return Column(name: "", data: .boolean(out), validity: c.validity)
+    }
+}

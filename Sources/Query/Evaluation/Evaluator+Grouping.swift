@@ -1,0 +1,79 @@
+import Tabular
+
+extension Evaluator {
+    /// Per row, a dense code for its value (equal values, equal codes); -1 for null.
+    public static func keyCodes(_ c: Column) -> [Int32] {
+        switch c.data {
+        case .text(let t):
+            return c.validity == nil ? t.codes : (0..<c.count).map { c.isNull($0) ? -1 : t.codes[$0] }
+        case .boolean(let v):
+            return (0..<v.count).map { c.isNull($0) ? -1 : (v[$0] ? 1 : 0) }
+        default:
+            let bits: [UInt64]
+            switch c.data {
+            case .integer(let v): bits = v.map { UInt64(bitPattern: $0) }
+            case .decimal(let v): bits = v.map { ($0 == 0 ? 0 : $0).bitPattern }
+            case .date(let v): bits = v.map { UInt64(UInt32(bitPattern: $0)) }
+            default: bits = []
+            }
+            var map: [UInt64: Int32] = [:]
+            var out = [Int32](repeating: -1, count: bits.count)
+            for i in bits.indices where !c.isNull(i) {
+                if let code = map[bits[i]] { out[i] = code } else {
+                    let code = Int32(map.count)
+                    map[bits[i]] = code
+                    out[i] = code
+                }
+            }
+            return out
+        }
+    }
+
+    /// Assigns each row a group for the combination of its key values.
+    ///
+    /// Returns the group of each row, the number of groups, and each group's first row. With no
+    /// keys every row is in one group (which exists even when there are no rows).
+    public static func groupIds(_ keys: [Column], rows n: Int) -> (ids: [Int32], count: Int, firstRows: [Int]) {
+        guard !keys.isEmpty else { return ([Int32](repeating: 0, count: n), 1, n > 0 ? [0] : [-1]) }
+        var ids = [Int32](repeating: 0, count: n)
+        var count = 1
+        for key in keys {
+            let codes = keyCodes(key)
+            var map: [Int64: Int32] = [:]
+            map.reserveCapacity(min(n, 1 << 16))
+            for i in 0..<n {
+                let combined = Int64(ids[i]) << 32 | Int64(UInt32(bitPattern: codes[i]))
+                if let g = map[combined] { ids[i] = g } else {
+                    let g = Int32(map.count)
+                    map[combined] = g
+                    ids[i] = g
+                }
+            }
+            count = map.count
+        }
+        var firstRows = [Int](repeating: -1, count: count)
+        for i in stride(from: n - 1, through: 0, by: -1) { firstRows[Int(ids[i])] = i }
+        return (ids, count, firstRows)
+    }
+
+    /// `summarize`: groups, aggregates per group, output expressions; groups sorted by key.
+    static func aggregate(_ table: Table, keys: [(String, BoundExpr)], calls: [AggregateCall], outputs: [(String, BoundExpr)]) throws -> Table {
+        let n = table.rowCount
+        var keyColumns: [Column] = []
+        for (name, e) in keys { keyColumns.append(try evaluate(e, table).column(n).renamed(name)) }
+        let (ids, groupCount, firstRows) = groupIds(keyColumns, rows: n)
+        try Interrupt.check()
+        var groupColumns = keys.isEmpty ? [] : keyColumns.map { $0.gather(firstRows) }
+        for (k, call) in calls.enumerated() {
+            var argument: Column? = nil
+            if let e = call.argument { argument = try evaluate(e, table).column(n) }
+            groupColumns.append(call.function.compute(argument, ids, groupCount, call.parameter, call.type).renamed("#\(k)"))
+        }
+        let groupTable = Table(columns: groupColumns, rowCount: groupCount)
+        var result = Array(groupColumns.prefix(keys.count))
+        for (name, e) in outputs { result.append(try evaluate(e, groupTable).column(groupCount).renamed(name)) }
+        let unsorted = Table(columns: result, rowCount: groupCount)
+        if keys.isEmpty { return unsorted }
+        return unsorted.gather(sortedIndices(unsorted.columns.prefix(keys.count).map { ($0, false) }, rows: groupCount))
+    }
+}

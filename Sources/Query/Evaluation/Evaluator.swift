@@ -1,0 +1,103 @@
+import Foundation
+import Tabular
+
+/// Runs a plan: folds `table = operation(table)` over the stages, on whole columns at a time.
+public enum Evaluator {
+    /// How long one stage took and how many rows it produced (for `.timer` and `.trace`).
+    public struct StageTiming: Sendable {
+        /// The stage's name as typed.
+        public var label: String
+        /// Wall-clock seconds.
+        public var seconds: Double
+        /// Rows out.
+        public var rows: Int
+    }
+
+    /// Runs the plan against the datasets; `onStage` hears each stage's timing.
+    public static func run(_ plan: Plan, datasets: [String: Table], onStage: ((StageTiming) -> Void)? = nil) throws -> Table {
+        guard var table = datasets[plan.source] else {
+            throw Diagnostic("the dataset '\(plan.source)' is gone")
+        }
+        for stage in plan.stages {
+            try Interrupt.check()
+            let started = Date()
+            table = try apply(stage.operation, to: table, datasets: datasets)
+            onStage?(StageTiming(label: stage.label, seconds: Date().timeIntervalSince(started), rows: table.rowCount))
+        }
+        return table
+    }
+
+    /// Applies one operation.
+    static func apply(_ operation: Operation, to table: Table, datasets: [String: Table]) throws -> Table {
+        switch operation {
+        case .filter(let predicate):
+            let c = try evaluate(predicate, table).column(table.rowCount)
+            guard case .boolean(let flags) = c.data else { return table }
+            let mask = c.validity.map { v in zip(flags, v).map { $0 && $1 } } ?? flags
+            return table.filter(mask)
+        case .project(let items):
+            var columns: [Column] = []
+            for (name, e) in items { columns.append(try evaluate(e, table).column(table.rowCount).renamed(name)) }
+            return Table(columns: columns, rowCount: table.rowCount)
+        case .extend(let items):
+            var result = table
+            for (name, e, replaces) in items {
+                let c = try evaluate(e, result).column(result.rowCount).renamed(name)
+                if let replaces { result.columns[replaces] = c } else { result.columns.append(c) }
+            }
+            return result
+        case .aggregate(let keys, let calls, let outputs):
+            return try aggregate(table, keys: keys, calls: calls, outputs: outputs)
+        case .join(let left, let dataset, let leftKey, let rightKey, let rightColumns):
+            guard let right = datasets[dataset] else { throw Diagnostic("the dataset '\(dataset)' is gone") }
+            return join(table, right, left: left, leftKey: leftKey, rightKey: rightKey, rightColumns: rightColumns)
+        case .sort(let keys):
+            var columns: [(Column, Bool)] = []
+            for (e, descending) in keys { columns.append((try evaluate(e, table).column(table.rowCount), descending)) }
+            return table.gather(sortedIndices(columns, rows: table.rowCount))
+        case .limit(let n):
+            return table.gather(Array(0..<min(n, table.rowCount)))
+        case .distinct(let indices):
+            let keyColumns = indices.map { table.columns[$0] }
+            let (_, _, firstRows) = groupIds(keyColumns, rows: table.rowCount)
+            let keys = Table(columns: keyColumns.map { $0.gather(firstRows) }, rowCount: firstRows.count)
+            return keys.gather(sortedIndices(keys.columns.map { ($0, false) }, rows: keys.rowCount))
+        case .rename(let pairs):
+            var result = table
+            for (i, name) in pairs { result.columns[i].name = name }
+            return result
+        }
+    }
+
+    /// The column as the given type (integer widened to decimal); other types are returned as they are.
+    static func cast(_ c: Column, to type: DataType) -> Column {
+        if c.type == type { return c }
+        if type == .decimal, c.type == .integer { return Column(name: c.name, data: .decimal(c.doubles()), validity: c.validity) }
+        if c.validity?.allSatisfy({ !$0 }) == true || c.count == 0 { return Operand.broadcast(.null, type, c.count).renamed(c.name) }
+        return c
+    }
+
+    /// Row-wise choice: `a` where `pick` is true, else `b` (both of one type).
+    static func choose(_ pick: [Bool], _ a: Column, _ b: Column) -> Column {
+        let n = pick.count
+        let validity = (0..<n).map { pick[$0] ? !a.isNull($0) : !b.isNull($0) }
+        func sel<T>(_ x: [T], _ y: [T]) -> [T] { (0..<n).map { pick[$0] ? x[$0] : y[$0] } }
+        switch (a.data, b.data) {
+        case (.integer(let x), .integer(let y)): return Column(name: "", data: .integer(sel(x, y)), validity: validity)
+        case (.date(let x), .date(let y)): return Column(name: "", data: .date(sel(x, y)), validity: validity)
+        case (.boolean(let x), .boolean(let y)): return Column(name: "", data: .boolean(sel(x, y)), validity: validity)
+        case (.text(let x), .text(let y)):
+            // Merge the dictionaries: b's codes are shifted past a's.
+            let offset = Int32(x.dictionary.count)
+            let codes = (0..<n).map { pick[$0] ? x.codes[$0] : (y.codes[$0] < 0 ? -1 : y.codes[$0] + offset) }
+            var builder = TextStorage.Builder()
+            let merged = x.dictionary + y.dictionary
+            var remap: [Int32] = []
+            for s in merged { builder.append(s); remap.append(builder.storage.codes.last!) }
+            return Column(name: "", data: .text(TextStorage(codes: codes.map { $0 < 0 ? -1 : remap[Int($0)] }, dictionary: builder.storage.dictionary)),
+                          validity: validity)
+        default:
+            return Column(name: "", data: .decimal(sel(a.doubles(), b.doubles())), validity: validity)
+        }
+    }
+}

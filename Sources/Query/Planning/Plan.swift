@@ -1,0 +1,75 @@
+import Tabular
+
+/// What will run: the source dataset and the checked stages, each with the schema it produces.
+public struct Plan: Sendable {
+    /// The dataset the pipeline starts from.
+    public var source: String
+    /// The stages in order.
+    public var stages: [PlannedStage]
+    /// The schema of the source.
+    public var sourceSchema: Schema
+
+    /// The schema of the result.
+    public var output: Schema { stages.last?.output ?? sourceSchema }
+
+    /// The plan as text, one stage per line, for `.explain`.
+    public var explained: String {
+        var lines = ["scan \(source)  → \(Plan.describe(sourceSchema))"]
+        for s in stages { lines.append("\(s.operation.explained)  → \(Plan.describe(s.output))") }
+        return lines.joined(separator: "\n")
+    }
+
+    static func describe(_ schema: Schema) -> String {
+        "[" + schema.map { "\($0.name): \($0.type)" }.joined(separator: ", ") + "]"
+    }
+}
+
+/// One checked stage of a plan.
+public struct PlannedStage: Sendable {
+    /// What it does.
+    public var operation: Operation
+    /// The columns it produces.
+    public var output: Schema
+    /// The stage's name as typed (for timings).
+    public var label: String
+}
+
+/// The operations a plan is made of.
+public enum Operation: Sendable {
+    /// Keep the rows where the predicate is true.
+    case filter(BoundExpr)
+    /// Replace the columns by these.
+    case project([(String, BoundExpr)])
+    /// Add or replace columns, one after another (each may use the ones before).
+    case extend([(String, BoundExpr, replaces: Int?)])
+    /// Group by keys and compute aggregates, then the output expressions over them.
+    case aggregate(keys: [(String, BoundExpr)], calls: [AggregateCall], outputs: [(String, BoundExpr)])
+    /// Join another dataset on one key.
+    case join(left: Bool, dataset: String, leftKey: Int, rightKey: Int, rightColumns: [(Int, String)])
+    /// Order rows.
+    case sort([(BoundExpr, descending: Bool)])
+    /// Keep the first rows.
+    case limit(Int)
+    /// Keep one row per distinct combination of columns.
+    case distinct([Int])
+    /// Rename columns.
+    case rename([(Int, String)])
+
+    /// A readable form, for `.explain`.
+    public var explained: String {
+        switch self {
+        case .filter(let e): return "filter \(e.explained)"
+        case .project(let items): return "project " + items.map { "\($0.0) = \($0.1.explained)" }.joined(separator: ", ")
+        case .extend(let items): return "extend " + items.map { "\($0.0) = \($0.1.explained)" }.joined(separator: ", ")
+        case .aggregate(let keys, let calls, let outputs):
+            let k = keys.map(\.0).joined(separator: ", ")
+            let c = calls.map { "\($0.function.name)(\($0.argument?.explained ?? ""))" }.joined(separator: ", ")
+            return "aggregate [\(c)] by [\(k)] then " + outputs.map { "\($0.0) = \($0.1.explained)" }.joined(separator: ", ")
+        case .join(let left, let dataset, let l, let r, _): return "\(left ? "left" : "inner") hash join \(dataset) on #\(l) = \(dataset)#\(r)"
+        case .sort(let keys): return "sort " + keys.map { "\($0.0.explained)\($0.descending ? " desc" : "")" }.joined(separator: ", ")
+        case .limit(let n): return "limit \(n)"
+        case .distinct(let cols): return "distinct " + cols.map { "#\($0)" }.joined(separator: ", ")
+        case .rename(let pairs): return "rename " + pairs.map { "#\($0.0) as \($0.1)" }.joined(separator: ", ")
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import Tabular
+
+/// Checks a pipeline against the catalog before anything runs and produces a `Plan`.
+///
+/// Every name is resolved here: the dataset, each column (against the schema flowing into the
+/// stage), each function and aggregate; types are checked and literals converted (a text
+/// literal compared with a date becomes a date). Errors point at the name with a "did you mean".
+public struct Planner {
+    /// The datasets that may be named.
+    public let catalog: Catalog
+
+    /// Creates a planner over a catalog.
+    public init(catalog: Catalog) { self.catalog = catalog }
+
+    /// Plans a whole pipeline.
+    public func plan(_ pipeline: PipelineSyntax) throws(Diagnostic) -> Plan {
+        try plan(pipeline, stages: pipeline.stages.count)
+    }
+
+    /// Plans the source and the first `count` stages (the REPL's completion uses a prefix).
+    public func plan(_ pipeline: PipelineSyntax, stages count: Int) throws(Diagnostic) -> Plan {
+        let source = pipeline.source
+        guard let schema = catalog.datasets[source.text] else {
+            if source.text == "_" {
+                throw Diagnostic("there is no last result yet", at: source.range, suggestion: "run a pipeline first, or start from a dataset")
+            }
+            throw Diagnostic.unknown("dataset", source.text, at: source.range, candidates: catalog.datasets.keys.filter { $0 != "_" }.sorted())
+        }
+        var plan = Plan(source: source.text, stages: [], sourceSchema: schema)
+        var current = schema
+        for stage in pipeline.stages.prefix(count) {
+            let planned = try planStage(stage, input: current)
+            plan.stages.append(planned)
+            current = planned.output
+        }
+        return plan
+    }
+
+    func planStage(_ stage: StageSyntax, input: Schema) throws(Diagnostic) -> PlannedStage {
+        let label = stage.name.text.lowercased()
+        switch stage.kind {
+        case .where(let e):
+            let bound = try bind(e, input)
+            guard bound.type == .boolean else {
+                throw Diagnostic("'where' needs a condition (true/false), but this is \(bound.type)", at: e.range,
+                                 suggestion: "compare it, e.g. \(Self.snippet(e)) == …")
+            }
+            return PlannedStage(operation: .filter(bound), output: input, label: label)
+        case .select(let items):
+            var outputs: [(String, BoundExpr)] = []
+            var names: Set<String> = []
+            for item in items {
+                let name = try outputName(item)
+                guard names.insert(name).inserted else {
+                    throw Diagnostic("the column '\(name)' is selected twice", at: item.expr.range, suggestion: "give one of them a new name: NEW = …")
+                }
+                outputs.append((name, try bind(item.expr, input)))
+            }
+            return PlannedStage(operation: .project(outputs), output: outputs.map { Field($0.0, $0.1.type) }, label: label)
+        case .derive(let items):
+            var schema = input
+            var steps: [(String, BoundExpr, replaces: Int?)] = []
+            for item in items {
+                guard let name = item.name else {
+                    throw Diagnostic("'derive' needs a name for the new column", at: item.expr.range,
+                                     suggestion: "write NEW_NAME = \(Self.snippet(item.expr))")
+                }
+                let bound = try bind(item.expr, schema)
+                let existing = schema.firstIndex { $0.name == name.text }
+                steps.append((name.text, bound, existing))
+                if let existing { schema[existing] = Field(name.text, bound.type) } else { schema.append(Field(name.text, bound.type)) }
+            }
+            return PlannedStage(operation: .extend(steps), output: schema, label: label)
+        case .summarize(let aggregates, let by):
+            return try planSummarize(aggregates, by: by, input: input, label: label)
+        case .join(let left, let dataset, let leftKey, let rightKey):
+            guard let right = catalog.datasets[dataset.text] else {
+                throw Diagnostic.unknown("dataset", dataset.text, at: dataset.range, candidates: catalog.datasets.keys.filter { $0 != "_" }.sorted())
+            }
+            let l = try resolve(leftKey, input)
+            guard let r = right.firstIndex(where: { $0.name == rightKey.text }) else {
+                throw Diagnostic.unknown("column", rightKey.text, at: rightKey.range, candidates: right.map(\.name),
+                                         notes: ["the key must be a column of \(dataset.text)"])
+            }
+            let lt = input[l].type, rt = right[r].type
+            guard lt == rt || (lt.isNumeric && rt.isNumeric) else {
+                throw Diagnostic("cannot join \(lt) '\(input[l].name)' with \(rt) '\(right[r].name)' of \(dataset.text)", at: leftKey.range.union(rightKey.range),
+                                 suggestion: "load both as the same type, e.g. `types (\(lt == .text ? right[r].name : input[l].name): text)`")
+            }
+            var output = input
+            var rightColumns: [(Int, String)] = []
+            var taken = Set(input.map(\.name))
+            for (k, f) in right.enumerated() where k != r {
+                var name = f.name
+                if taken.contains(name) {
+                    name = "\(f.name)_\(dataset.text)"
+                    var n = 2
+                    while taken.contains(name) { name = "\(f.name)_\(dataset.text)_\(n)"; n += 1 }
+                }
+                taken.insert(name)
+                rightColumns.append((k, name))
+                output.append(Field(name, f.type))
+            }
+            return PlannedStage(operation: .join(left: left, dataset: dataset.text, leftKey: l, rightKey: r, rightColumns: rightColumns),
+                                output: output, label: label)
+        case .sort(let keys):
+            var bound: [(BoundExpr, descending: Bool)] = []
+            for key in keys { bound.append((try bind(key.expr, input), key.descending)) }
+            return PlannedStage(operation: .sort(bound), output: input, label: label)
+        case .take(let n, let range):
+            guard n >= 0 else { throw Diagnostic("'take' needs a number of rows of 0 or more", at: range) }
+            return PlannedStage(operation: .limit(n), output: input, label: label)
+        case .distinct(let names):
+            var indices: [Int] = []
+            for name in names { indices.append(try resolve(name, input)) }
+            return PlannedStage(operation: .distinct(indices), output: indices.map { input[$0] }, label: label)
+        case .rename(let pairs):
+            var output = input
+            var renames: [(Int, String)] = []
+            for (old, new) in pairs {
+                let i = try resolve(old, output)
+                if let clash = output.firstIndex(where: { $0.name == new.text }), clash != i {
+                    throw Diagnostic("there is already a column '\(new.text)'", at: new.range)
+                }
+                output[i].name = new.text
+                renames.append((i, new.text))
+            }
+            return PlannedStage(operation: .rename(renames), output: output, label: label)
+        }
+    }
+
+    /// The name a select item gets: its own, the column's, or `f_col` for a call on a column.
+    func outputName(_ item: Assignment) throws(Diagnostic) -> String {
+        if let name = item.name { return name.text }
+        switch item.expr.kind {
+        case .column(let c): return c
+        case .call(let f, let args):
+            if args.isEmpty { return f.text.lowercased() }
+            if args.count == 1, case .column(let c) = args[0].kind { return "\(f.text.lowercased())_\(c)" }
+        default: break
+        }
+        throw Diagnostic("this column needs a name", at: item.expr.range, suggestion: "write NAME = \(Self.snippet(item.expr))")
+    }
+
+    static func snippet(_ e: Expr) -> String {
+        switch e.kind {
+        case .column(let c): return c
+        case .call(let f, _): return "\(f.text)(…)"
+        default: return "…"
+        }
+    }
+
+    /// The position of a column in a schema, or an error with a suggestion.
+    func resolve(_ name: Name, _ schema: Schema) throws(Diagnostic) -> Int {
+        if let i = schema.firstIndex(where: { $0.name == name.text }) { return i }
+        if let i = schema.firstIndex(where: { $0.name.lowercased() == name.text.lowercased() }) {
+            throw Diagnostic("unknown column '\(name.text)'", at: name.range, suggestion: "did you mean '\(schema[i].name)'? (names are case-sensitive)")
+        }
+        throw Diagnostic.unknown("column", name.text, at: name.range, candidates: schema.map(\.name))
+    }
+}

@@ -1,0 +1,180 @@
+/// Parses one statement into its syntax tree; every node keeps its source range.
+///
+/// Grammar (keywords are contextual, so columns may be called `count` or `year`):
+///
+///     statement  := "load" NAME STRING option* | "let" NAME "=" pipeline
+///                 | "export" pipeline "to" STRING ["as" NAME] | "set" NAME value | pipeline
+///     pipeline   := (NAME | "_") ("|" stage)*  |  ("|" stage)+        -- a leading "|" continues `_`
+///     stage      := where | select | derive | summarize | join | sort | take | distinct | rename
+///     expr       := or;  or := and ("or" and)*;  and := not ("and" not)*;  not := "not" not | comparison
+///     comparison := additive [("=="|"="|"!="|"<"|"<="|">"|">=") additive
+///                 | ["not"] "in" "(" expr, … ")" | ["not"] "between" additive "and" additive | "is" ["not"] "null"]
+///     additive   := multiplicative (("+"|"-") multiplicative)*
+///     multiplicative := unary (("*"|"/"|"%") unary)*;  unary := "-" unary | primary
+///     primary    := NUMBER | STRING | @DATE | true | false | null | NAME "(" args ")" | NAME | `NAME` | "(" expr ")"
+///
+/// Functions that consume tokens are `mutating`; the rest only look.
+public struct Parser {
+    var tokens: [Token]
+    var position = 0
+
+    /// The stage keywords, in the order `.help` lists them.
+    public static let stageNames = ["where", "select", "derive", "summarize", "join", "sort", "take", "distinct", "rename"]
+    /// The statement keywords.
+    public static let statementKeywords = ["load", "let", "export", "set"]
+
+    /// Creates a parser over tokens (newlines are skipped: the splitter already decided them).
+    public init(tokens: [Token]) {
+        self.tokens = tokens.filter { $0.kind != .newline }
+    }
+
+    /// Parses one statement's text.
+    public static func parse(_ source: String) throws(Diagnostic) -> StatementSyntax {
+        var parser = Parser(tokens: try Lexer.tokenize(source))
+        let statement = try parser.parseStatement()
+        let rest = parser.peek
+        if rest.kind != .end {
+            throw Diagnostic("unexpected \(describe(rest)) after the end of the statement", at: rest.range,
+                             suggestion: rest.isSymbol("|") ? nil : "stages are joined with |")
+        }
+        return statement
+    }
+
+    var peek: Token { tokens[min(position, tokens.count - 1)] }
+    func peek(_ k: Int) -> Token { tokens[min(position + k, tokens.count - 1)] }
+
+    mutating func advance() -> Token {
+        let t = peek
+        if position < tokens.count - 1 { position += 1 }
+        return t
+    }
+
+    static func describe(_ t: Token) -> String {
+        switch t.kind {
+        case .end: return "end of input"
+        case .string: return "text \"\(t.text)\""
+        default: return "'\(t.text)'"
+        }
+    }
+
+    mutating func expectSymbol(_ s: String, _ context: String) throws(Diagnostic) -> Token {
+        guard peek.isSymbol(s) else {
+            throw Diagnostic("expected '\(s)' \(context), found \(Self.describe(peek))", at: peek.range)
+        }
+        return advance()
+    }
+
+    mutating func expectKeyword(_ k: String, _ context: String) throws(Diagnostic) -> Token {
+        guard peek.isKeyword(k) else {
+            throw Diagnostic("expected '\(k)' \(context), found \(Self.describe(peek))", at: peek.range)
+        }
+        return advance()
+    }
+
+    mutating func parseName(_ what: String) throws(Diagnostic) -> Name {
+        let t = peek
+        guard t.kind == .identifier || t.kind == .quotedIdentifier else {
+            throw Diagnostic("expected \(what), found \(Self.describe(t))", at: t.range)
+        }
+        _ = advance()
+        return Name(t.text, t.range)
+    }
+
+    mutating func parseString(_ what: String) throws(Diagnostic) -> Token {
+        let t = peek
+        guard t.kind == .string else {
+            throw Diagnostic("expected \(what) in quotes, found \(Self.describe(t))", at: t.range,
+                             suggestion: t.kind == .identifier ? "write it in quotes: \"\(t.text)\"" : nil)
+        }
+        return advance()
+    }
+
+    // MARK: statements
+
+    mutating func parseStatement() throws(Diagnostic) -> StatementSyntax {
+        let t = peek
+        if t.kind == .end { throw Diagnostic("empty statement", at: t.range) }
+        if t.isKeyword("load"), peek(1).kind == .identifier || peek(1).kind == .quotedIdentifier { return try parseLoad() }
+        if t.isKeyword("let"), peek(1).kind == .identifier || peek(1).kind == .quotedIdentifier { return try parseLet() }
+        if t.isKeyword("export"), !peek(1).isSymbol("|") { return try parseExport() }
+        if t.isKeyword("set"), peek(1).kind == .identifier { return try parseSet() }
+        return .pipeline(try parsePipeline())
+    }
+
+    mutating func parseLoad() throws(Diagnostic) -> StatementSyntax {
+        _ = advance()
+        let name = try parseName("a name for the dataset")
+        let path = try parseString("the file's path")
+        var options: [LoadOptionSyntax] = []
+        while peek.kind == .identifier {
+            let optionName = try parseName("an option")
+            if optionName.text.lowercased() == "types" {
+                _ = try expectSymbol("(", "after 'types'")
+                var pairs: [(Name, Name)] = []
+                while !peek.isSymbol(")") {
+                    let column = try parseName("a column name")
+                    _ = try expectSymbol(":", "between a column and its type")
+                    let type = try parseName("a type (integer, decimal, text, date, boolean)")
+                    pairs.append((column, type))
+                    if peek.isSymbol(",") { _ = advance() } else { break }
+                }
+                let close = try expectSymbol(")", "to close 'types'")
+                options.append(LoadOptionSyntax(name: optionName, value: nil, types: pairs, range: optionName.range.union(close.range)))
+            } else {
+                let v = peek
+                guard v.kind == .string || v.kind == .identifier || v.kind == .integer else {
+                    throw Diagnostic("expected a value for '\(optionName.text)', found \(Self.describe(v))", at: v.range)
+                }
+                _ = advance()
+                options.append(LoadOptionSyntax(name: optionName, value: v.text, types: [], range: optionName.range.union(v.range)))
+            }
+        }
+        return .load(name: name, path: path.text, pathRange: path.range, options: options)
+    }
+
+    mutating func parseLet() throws(Diagnostic) -> StatementSyntax {
+        _ = advance()
+        let name = try parseName("a name")
+        _ = try expectSymbol("=", "after the name in 'let'")
+        return .let(name: name, pipeline: try parsePipeline())
+    }
+
+    mutating func parseExport() throws(Diagnostic) -> StatementSyntax {
+        _ = advance()
+        let pipeline = try parsePipeline()
+        _ = try expectKeyword("to", "after what to export")
+        let path = try parseString("the file to write")
+        var format: Name? = nil
+        if peek.isKeyword("as") {
+            _ = advance()
+            format = try parseName("a format (csv, excel, json, markdown)")
+        }
+        return .export(pipeline, path: path.text, pathRange: path.range, format: format)
+    }
+
+    mutating func parseSet() throws(Diagnostic) -> StatementSyntax {
+        _ = advance()
+        let name = try parseName("a setting")
+        let v = advance()
+        guard v.kind != .end else { throw Diagnostic("expected a value for '\(name.text)'", at: v.range) }
+        return .set(name: name, value: Name(v.text, v.range))
+    }
+
+    // MARK: pipelines
+
+    mutating func parsePipeline() throws(Diagnostic) -> PipelineSyntax {
+        let source: Name
+        if peek.isSymbol("|") {
+            source = Name("_", SourceRange(peek.range.start, peek.range.start))
+        } else {
+            source = try parseName("a dataset name")
+        }
+        var stages: [StageSyntax] = []
+        while peek.isSymbol("|") {
+            _ = advance()
+            stages.append(try parseStage())
+        }
+        let end = stages.last?.range.end ?? source.range.end
+        return PipelineSyntax(source: source, stages: stages, range: SourceRange(source.range.start, end))
+    }
+}
