@@ -1,0 +1,199 @@
+import Foundation
+import Output
+import Query
+import Tabular
+
+/// One analyst's session: datasets, settings, and the single path every line takes.
+///
+/// The path of one line (REPL, notebook, `-c`, stdin, tests all call `execute`):
+///
+/// | step     | where                    | in → out                                     |
+/// |----------|--------------------------|----------------------------------------------|
+/// | split    | `StatementSplitter`      | text → statements and meta-command lines     |
+/// | dispatch | `MetaCommand.table`      | `.name args` → a meta-command                |
+/// | parse    | `Parser`                 | statement → syntax tree with source ranges   |
+/// | plan     | `Planner`                | syntax → plan, names and types checked       |
+/// | evaluate | `Evaluator`              | plan → table, one operation at a time        |
+/// | show     | front end (`Output`)     | `Outcome`s → terminal table, CSV, JSON, …    |
+public final class Session {
+    /// The datasets by name; `_` is the last result.
+    public private(set) var datasets: [String: Table] = [:]
+    /// Where each dataset came from (a file, a `let`, the demo).
+    public private(set) var origins: [String: String] = [:]
+    /// The settings.
+    public var settings = Settings()
+    /// The statements that ran without error, as typed, for `.save`.
+    public private(set) var journal: [String] = []
+    /// The folder relative paths are read from and written to.
+    public var workingDirectory: String
+
+    /// Creates an empty session.
+    public init(workingDirectory: String = FileManager.default.currentDirectoryPath) {
+        self.workingDirectory = workingDirectory
+    }
+
+    /// The dataset names users can refer to, sorted (without `_`).
+    public var datasetNames: [String] { datasets.keys.filter { $0 != "_" }.sorted() }
+
+    /// The schemas the planner may use.
+    public var catalog: Catalog { Catalog(datasets: datasets.mapValues(\.schema)) }
+
+    /// Adds or replaces a dataset.
+    public func define(_ name: String, _ table: Table, origin: String) {
+        datasets[name] = table
+        origins[name] = origin
+    }
+
+    /// Runs every statement and meta-command in the source text, in order, and says what happened.
+    /// A failed statement does not stop the ones after it.
+    public func execute(_ source: String) -> [Outcome] {
+        let chunks = StatementSplitter.split(source)
+        var outcomes: [Outcome] = []
+        for chunk in chunks {
+            let produced = chunk.isMeta ? runMeta(chunk.text) : runStatement(chunk.text)
+            for outcome in produced {
+                if case .error(var d, let s) = outcome, chunks.count > 1 {
+                    d.notes.append("in the statement on line \(chunk.line)")
+                    outcomes.append(.error(d, source: s))
+                } else {
+                    outcomes.append(outcome)
+                }
+            }
+            if produced.contains(where: { if case .quit = $0 { return true } else { return false } }) { break }
+        }
+        return outcomes
+    }
+
+    /// Resolves a path typed by the user against the working directory (and `~`).
+    public func resolve(path: String) -> String {
+        let expanded = (path as NSString).expandingTildeInPath
+        if expanded.hasPrefix("/") { return expanded }
+        return (workingDirectory as NSString).appendingPathComponent(expanded)
+    }
+
+    func runMeta(_ text: String) -> [Outcome] {
+        let body = String(text.dropFirst())
+        let parts = body.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        let name = parts.first.map(String.init) ?? ""
+        let argument = parts.count > 1 ? String(parts[1]).trimmingCharacters(in: .whitespaces) : ""
+        guard let command = MetaCommand.find(name) else {
+            let d = Diagnostic.unknown("command", "." + name, at: SourceRange(0, name.count + 1),
+                                       candidates: MetaCommand.table.map { "." + $0.name })
+            return [.error(d, source: text)]
+        }
+        return command.run(self, argument)
+    }
+
+    func runStatement(_ text: String) -> [Outcome] {
+        do {
+            let statement = try Parser.parse(text)
+            let outcomes = try run(statement, text: text)
+            if !outcomes.contains(where: \.isError) { journal.append(text) }
+            return outcomes
+        } catch let d as Diagnostic {
+            return [.error(d, source: text)]
+        } catch let e as LoadError {
+            return [.error(Self.diagnostic(e), source: text)]
+        } catch is Cancelled {
+            return [.error(Diagnostic("cancelled (Ctrl-C); nothing was changed"), source: text)]
+        } catch {
+            return [.error(Diagnostic("\(error)"), source: text)]
+        }
+    }
+
+    /// Turns a file's load error into a diagnostic that shows the file's line.
+    static func diagnostic(_ e: LoadError) -> Diagnostic {
+        var excerpt: Diagnostic.FileExcerpt? = nil
+        if let line = e.line, let text = e.lineText {
+            var location = "\(e.path):\(line)"
+            if let column = e.column { location += ", column \(column.number) (\(column.name))" }
+            excerpt = Diagnostic.FileExcerpt(location: location, text: text, span: e.span ?? 0..<1)
+        }
+        var d = Diagnostic("\((e.path as NSString).lastPathComponent): \(e.message)", suggestion: e.suggestion, fileExcerpt: excerpt)
+        if excerpt == nil { d.notes.append("file: \(e.path)") }
+        d.notes.append("nothing was loaded")
+        return d
+    }
+
+    func run(_ statement: StatementSyntax, text: String) throws -> [Outcome] {
+        switch statement {
+        case .load(let name, let path, let pathRange, let options):
+            return try load(name: name, path: path, pathRange: pathRange, options: options)
+        case .let(let name, let pipeline):
+            try checkNewName(name)
+            let (table, notes) = try evaluate(pipeline)
+            define(name.text, table, origin: "let")
+            return notes + [.info("\(name.text): \(table.rowCount) rows × \(table.columns.count) columns")]
+        case .pipeline(let pipeline):
+            let (table, notes) = try evaluate(pipeline)
+            datasets["_"] = table
+            origins["_"] = "last result"
+            return [.result(table)] + notes
+        case .export(let pipeline, let path, let pathRange, let formatName):
+            let (table, notes) = try evaluate(pipeline)
+            var format = OutputFormat.forPath(path) ?? .csv
+            if let formatName {
+                guard let f = OutputFormat(userName: formatName.text) else {
+                    throw Diagnostic.unknown("format", formatName.text, at: formatName.range, candidates: OutputFormat.allCases.map(\.rawValue))
+                }
+                format = f
+            }
+            let target = resolve(path: path)
+            do {
+                try ResultWriter.writeAtomically(ResultWriter.text(table, format: format), to: target)
+            } catch {
+                throw Diagnostic("cannot write \(path): \(error.localizedDescription)", at: pathRange)
+            }
+            return notes + [.info("wrote \(table.rowCount) rows to \(path) (\(format.rawValue))")]
+        case .set(let name, let value):
+            return [try applySetting(name, value)]
+        }
+    }
+
+    func checkNewName(_ name: Name) throws(Diagnostic) {
+        if name.text == "_" { throw Diagnostic("'_' is the last result and cannot be named", at: name.range) }
+        let reserved = Parser.stageNames + Parser.statementKeywords + ["and", "or", "not", "in", "by", "on", "as", "to"]
+        if reserved.contains(name.text.lowercased()) {
+            throw Diagnostic("'\(name.text)' is a keyword and cannot name a dataset", at: name.range, suggestion: "choose another name, e.g. \(name.text)_data")
+        }
+    }
+
+    /// Plans and runs a pipeline; with `.timer`/`.trace`, also reports timings.
+    func evaluate(_ pipeline: PipelineSyntax) throws -> (Table, [Outcome]) {
+        let started = Date()
+        let plan = try Planner(catalog: catalog).plan(pipeline)
+        var timings: [Evaluator.StageTiming] = []
+        let table = try Evaluator.run(plan, datasets: datasets) { timings.append($0) }
+        var notes: [Outcome] = []
+        if settings.trace {
+            for t in timings { notes.append(.info(String(format: "  %-10@ %9d rows %9.3f s", t.label as NSString, t.rows, t.seconds))) }
+        }
+        if settings.timer { notes.append(.info(String(format: "time: %.3f s", Date().timeIntervalSince(started)))) }
+        return (table, notes)
+    }
+
+    func applySetting(_ name: Name, _ value: Name) throws(Diagnostic) -> Outcome {
+        let v = value.text.lowercased()
+        func onOff() throws(Diagnostic) -> Bool {
+            guard v == "on" || v == "off" || v == "true" || v == "false" else {
+                throw Diagnostic("'\(name.text)' is on or off", at: value.range)
+            }
+            return v == "on" || v == "true"
+        }
+        switch name.text.lowercased() {
+        case "format", "mode":
+            guard let f = OutputFormat(userName: v) else {
+                throw Diagnostic.unknown("format", value.text, at: value.range, candidates: OutputFormat.allCases.map(\.rawValue))
+            }
+            settings.format = f
+        case "timer": settings.timer = try onOff()
+        case "trace": settings.trace = try onOff()
+        case "rows":
+            guard let n = Int(v), n >= 2 else { throw Diagnostic("'rows' is a number of 2 or more", at: value.range) }
+            settings.maxRows = n
+        default:
+            throw Diagnostic.unknown("setting", name.text, at: name.range, candidates: Settings.known.map(\.name))
+        }
+        return .info("\(name.text.lowercased()) = \(value.text)")
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import Output
+import Query
+import Tabular
+
+/// A dot-command of the shell (`.help`, `.schema billing`): one row of a table that also
+/// drives `.help` and tab completion.
+public struct MetaCommand: Sendable {
+    /// What a command's argument is, for completion.
+    public enum Argument: Sendable {
+        /// No argument.
+        case none
+        /// A dataset name.
+        case dataset
+        /// A file path.
+        case file
+        /// One of a fixed list of words.
+        case words([String])
+        /// A statement (for `.explain`).
+        case statement
+    }
+
+    /// The name without the dot.
+    public let name: String
+    /// Other names it answers to.
+    public let aliases: [String]
+    /// How to call it, e.g. `.schema NAME`.
+    public let usage: String
+    /// One sentence on what it does.
+    public let summary: String
+    /// What its argument is.
+    public let argument: Argument
+    /// Runs it with the text after the name.
+    let run: @Sendable (Session, String) -> [Outcome]
+
+    /// The command with this name or alias.
+    public static func find(_ name: String) -> MetaCommand? {
+        table.first { $0.name == name || $0.aliases.contains(name) }
+    }
+
+    /// Every meta-command, in the order `.help` lists them.
+    public static let table: [MetaCommand] = [
+        MetaCommand(name: "help", aliases: ["h", "?"], usage: ".help [TOPIC]", summary: "Show help: statements, stages, functions, a stage or function by name.",
+                    argument: .words(HelpTopics.topicNames)) { _, argument in
+            HelpTopics.help(argument)
+        },
+        MetaCommand(name: "datasets", aliases: ["tables", "ls"], usage: ".datasets", summary: "List the datasets with their rows, columns and origin.",
+                    argument: .none) { session, _ in
+            let names = session.datasetNames + (session.datasets["_"] != nil ? ["_"] : [])
+            let rows: [[Value]] = names.map { name in
+                let t = session.datasets[name]!
+                return [.text(name), .integer(Int64(t.rowCount)), .integer(Int64(t.columns.count)), .text(session.origins[name] ?? "")]
+            }
+            return [.result(Table.from(names: ["dataset", "rows", "columns", "origin"], types: [.text, .integer, .integer, .text], rows: rows))]
+        },
+        MetaCommand(name: "schema", aliases: ["describe", "d"], usage: ".schema NAME", summary: "Per column of a dataset: type, nulls, distinct values, min and max.",
+                    argument: .dataset) { session, argument in
+            let name = argument.isEmpty ? "_" : argument
+            guard let table = session.datasets[name] else {
+                let d = Diagnostic.unknown("dataset", name, at: SourceRange(8, 8 + name.count), candidates: session.datasetNames)
+                return [.error(d, source: ".schema \(name)")]
+            }
+            return [.result(SchemaSummary.of(table))]
+        },
+        MetaCommand(name: "mode", aliases: ["format"], usage: ".mode table|csv|excel|json|markdown", summary: "Set how results print.",
+                    argument: .words(OutputFormat.allCases.map(\.rawValue))) { session, argument in
+            guard !argument.isEmpty else { return [.text("mode: \(session.settings.format.rawValue)\n")] }
+            guard let f = OutputFormat(userName: argument) else {
+                return [.error(Diagnostic.unknown("format", argument, at: SourceRange(6, 6 + argument.count), candidates: OutputFormat.allCases.map(\.rawValue)),
+                               source: ".mode \(argument)")]
+            }
+            session.settings.format = f
+            return [.info("mode: \(f.rawValue)")]
+        },
+        MetaCommand(name: "timer", aliases: [], usage: ".timer on|off", summary: "Report how long each statement takes.",
+                    argument: .words(["on", "off"])) { session, argument in
+            session.settings.timer = argument.isEmpty ? !session.settings.timer : argument.lowercased() == "on"
+            return [.info("timer: \(session.settings.timer ? "on" : "off")")]
+        },
+        MetaCommand(name: "trace", aliases: [], usage: ".trace on|off", summary: "Report the rows and time of each stage.",
+                    argument: .words(["on", "off"])) { session, argument in
+            session.settings.trace = argument.isEmpty ? !session.settings.trace : argument.lowercased() == "on"
+            return [.info("trace: \(session.settings.trace ? "on" : "off")")]
+        },
+        MetaCommand(name: "explain", aliases: [], usage: ".explain STATEMENT", summary: "Show the tokens, syntax tree and plan of a statement without running it.",
+                    argument: .statement) { session, argument in
+            session.explain(argument)
+        },
+        MetaCommand(name: "read", aliases: ["run", "source"], usage: ".read FILE", summary: "Run the statements in a file.",
+                    argument: .file) { session, argument in
+            let path = session.resolve(path: argument)
+            guard !argument.isEmpty, let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                return [.error(Diagnostic("cannot read '\(argument)'", at: SourceRange(6, 6 + max(1, argument.count)),
+                                          suggestion: argument.isEmpty ? "usage: .read FILE" : "check the path; it is relative to \(session.workingDirectory)"),
+                               source: ".read \(argument)")]
+            }
+            return session.execute(text)
+        },
+        MetaCommand(name: "save", aliases: [], usage: ".save FILE", summary: "Write the statements that ran without error to a script that .read replays.",
+                    argument: .file) { session, argument in
+            guard !argument.isEmpty else {
+                return [.error(Diagnostic("usage: .save FILE", at: SourceRange(0, 5)), source: ".save")]
+            }
+            let script = "-- klynge session, saved \(ISO8601DateFormatter().string(from: Date()))\n" + session.journal.joined(separator: "\n") + "\n"
+            do {
+                try ResultWriter.writeAtomically(script, to: session.resolve(path: argument))
+            } catch {
+                return [.error(Diagnostic("cannot write '\(argument)': \(error.localizedDescription)"), source: ".save \(argument)")]
+            }
+            return [.info("saved \(session.journal.count) statements to \(argument)")]
+        },
+        MetaCommand(name: "quit", aliases: ["exit", "q"], usage: ".quit", summary: "Leave the shell (Ctrl-D does the same).", argument: .none) { _, _ in
+            [.quit]
+        },
+    ]
+}

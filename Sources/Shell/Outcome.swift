@@ -1,0 +1,36 @@
+import Query
+import Tabular
+
+/// What executing a line produced, for the front end to show.
+///
+/// Results (`result`, `text`) belong on standard output; everything else (`info`, `warning`,
+/// `error`) is a message, which goes to standard error when standard output is not a terminal,
+/// so `klynge -c "…" --format csv > out.csv` is clean CSV.
+public enum Outcome: Sendable {
+    /// A pipeline's result table.
+    case result(Table)
+    /// Text that is itself the answer (help, a schema).
+    case text(String)
+    /// A report on what happened (loaded, wrote, timings).
+    case info(String)
+    /// Something the user should know, that did not stop the statement.
+    case warning(String)
+    /// A failed statement, with the statement's text for the caret.
+    case error(Diagnostic, source: String)
+    /// The user asked to leave.
+    case quit
+
+    /// Whether this is a failure.
+    public var isError: Bool {
+        if case .error = self { return true }
+        return false
+    }
+
+    /// Whether this belongs on standard output.
+    public var isResult: Bool {
+        switch self {
+        case .result, .text: return true
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import Query
+import Tabular
+
+extension Session {
+    /// `.explain STATEMENT`: tokens, syntax tree and plan, without running anything.
+    func explain(_ text: String) -> [Outcome] {
+        guard !text.isEmpty else { return [.error(Diagnostic("usage: .explain STATEMENT"), source: ".explain")] }
+        var out = "tokens:\n"
+        do {
+            let tokens = try Lexer.tokenize(text)
+            out += tokens.filter { $0.kind != .end }.map { "  \($0)" }.joined(separator: "\n") + "\n"
+            let statement = try Parser.parse(text)
+            out += "syntax:\n" + SyntaxPrinter.print(statement).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
+            let pipeline: PipelineSyntax?
+            switch statement {
+            case .pipeline(let p), .let(_, let p), .export(let p, _, _, _): pipeline = p
+            default: pipeline = nil
+            }
+            if let pipeline {
+                let plan = try Planner(catalog: catalog).plan(pipeline)
+                out += "plan:\n" + plan.explained.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
+            } else {
+                out += "plan:\n  (runs directly)\n"
+            }
+        } catch {
+            return [.text(out), .error(error, source: text)]
+        }
+        return [.text(out)]
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Query
+import Tabular
+
+extension Session {
+    /// `load NAME "PATH" [options]`: reads a file, replacing the dataset only when it all loads.
+    func load(name: Name, path: String, pathRange: SourceRange, options: [LoadOptionSyntax]) throws -> [Outcome] {
+        try checkNewName(name)
+        var loadOptions = LoadOptions()
+        for option in options {
+            let value = option.value ?? ""
+            switch option.name.text.lowercased() {
+            case "delimiter", "delim", "sep", "separator":
+                let d: UInt8?
+                switch value.lowercased() {
+                case "tab", "\\t", "\t": d = 9
+                case "semicolon": d = 59
+                case "comma": d = 44
+                case "pipe": d = 124
+                default: d = value.utf8.count == 1 ? value.utf8.first : nil
+                }
+                guard let d else { throw Diagnostic("the delimiter is one character, e.g. \";\" or \"tab\"", at: option.range) }
+                loadOptions.delimiter = d
+            case "decimal":
+                guard value == "," || value == "." else { throw Diagnostic("the decimal separator is \",\" or \".\"", at: option.range) }
+                loadOptions.decimalSeparator = value.utf8.first
+            case "encoding":
+                guard let e = TextEncoding(userName: value) else {
+                    throw Diagnostic("unknown encoding '\(value)'", at: option.range, suggestion: "use \"utf-8\", \"utf-8-bom\", \"cp1252\" or \"utf-16\"")
+                }
+                loadOptions.encoding = e
+            case "header":
+                guard ["true", "false", "yes", "no"].contains(value.lowercased()) else {
+                    throw Diagnostic("'header' is true or false", at: option.range)
+                }
+                loadOptions.header = ["true", "yes"].contains(value.lowercased())
+            case "dates", "dateformat", "date":
+                guard let f = DateFormat(rawValue: value.lowercased()) else {
+                    throw Diagnostic("unknown date layout '\(value)'", at: option.range,
+                                     suggestion: "use one of " + DateFormat.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))
+                }
+                loadOptions.dateFormat = f
+            case "types":
+                for (column, typeName) in option.types {
+                    guard let t = DataType(userName: typeName.text) else {
+                        throw Diagnostic.unknown("type", typeName.text, at: typeName.range, candidates: DataType.allCases.map(\.rawValue))
+                    }
+                    loadOptions.types[column.text] = t
+                }
+            case "sheet":
+                throw Diagnostic("'sheet' is for Excel workbooks, which this version cannot read yet", at: option.range,
+                                 suggestion: "save the sheet as CSV (semikolonsepareret) and load that")
+            default:
+                throw Diagnostic.unknown("load option", option.name.text, at: option.name.range,
+                                         candidates: ["delimiter", "decimal", "encoding", "header", "dates", "types"])
+            }
+        }
+        let target = resolve(path: path)
+        let lower = target.lowercased()
+        if lower.hasSuffix(".xlsx") || lower.hasSuffix(".xls") {
+            throw Diagnostic("this version cannot read Excel workbooks yet", at: pathRange,
+                             suggestion: "in Excel: Gem som → CSV (semikolonsepareret), then load the .csv")
+        }
+        let (table, report) = try CSVReader.read(path: target, options: loadOptions)
+        define(name.text, table, origin: path)
+        let columns = table.columns.map { "\($0.name) \($0.type)" }.joined(separator: ", ")
+        let summary = String(format: "loaded %@: %@ rows × %d columns from %@ in %.2f s (%@)",
+                             name.text, Self.thousands(table.rowCount), table.columns.count, (path as NSString).lastPathComponent,
+                             report.seconds, report.description)
+        return [.info(summary), .info("  columns: " + columns)]
+    }
+
+    /// A count with thousands separated by commas, for reports.
+    static func thousands(_ n: Int) -> String {
+        let digits = String(n)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return out
+    }
+}

@@ -1,0 +1,28 @@
+import Output
+
+/// The session's settings, changed by `set NAME VALUE` and the matching meta-commands.
+public struct Settings: Sendable {
+    /// How results print.
+    public var format: OutputFormat = .table
+    /// Whether each statement reports its time (`.timer on`).
+    public var timer = false
+    /// Whether each stage reports its rows and time (`.trace on`).
+    public var trace = false
+    /// The most rows a terminal table shows before eliding the middle.
+    public var maxRows = 40
+    /// The terminal width tables fit into.
+    public var width = 120
+    /// Whether to colour terminal output.
+    public var color = false
+
+    /// Creates default settings.
+    public init() {}
+
+    /// The settings `set` knows, with the values each takes (for help and completion).
+    public static let known: [(name: String, values: [String], summary: String)] = [
+        ("format", OutputFormat.allCases.map(\.rawValue), "how results print (also .mode)"),
+        ("timer", ["on", "off"], "report each statement's time (also .timer)"),
+        ("trace", ["on", "off"], "report each stage's rows and time"),
+        ("rows", ["40"], "the most rows a terminal table shows"),
+    ]
+}

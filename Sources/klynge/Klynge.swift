@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import Output
+import Shell
+
+/// The `klynge` command: flags, then either scripts (`-c`, FILE, piped stdin) or the REPL.
+@main
+struct Klynge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "klynge",
+        abstract: "An analytics shell for Danish general-practice quality clusters (klynger).",
+        discussion: """
+        Without arguments and on a terminal, opens the interactive shell (type .help).
+        Statements can also come from -c, from a FILE, or piped on standard input; then the exit
+        status is 1 if any statement failed. When standard output is not a terminal, only results
+        go to it and every message goes to standard error.
+
+        Examples:
+          klynge --demo
+          klynge -c 'load b "billing.csv"' -c 'b | summarize n = count() by service_code' --format csv > counts.csv
+          klynge analysis.klynge
+        """,
+        version: "0.1.0")
+
+    @Option(name: .customShort("c"), help: ArgumentHelp("Run a statement (repeatable) and exit.", valueName: "statement"))
+    var commands: [String] = []
+
+    @Option(help: ArgumentHelp("How results print: table, csv, excel, json or markdown.", valueName: "format"))
+    var format: String?
+
+    @Flag(help: "Load the built-in demo datasets (practices, billing, survey, …) first.")
+    var demo = false
+
+    @Flag(name: .customLong("no-history"), help: "Do not read or write the history file.")
+    var noHistory = false
+
+    @Argument(help: ArgumentHelp("A script of statements to run.", valueName: "file"))
+    var file: String?
+
+    func validate() throws {
+        if let format, OutputFormat(userName: format) == nil {
+            throw ValidationError("unknown format '\(format)': use table, csv, excel, json or markdown")
+        }
+    }
+
+    func run() throws {
+        let session = Session()
+        if let format { session.settings.format = OutputFormat(userName: format)! }
+        let printer = Printer(session: session)
+        if demo {
+            for (name, table) in DemoData.datasets() { session.define(name, table, origin: "demo") }
+            printer.show([.info("demo data: " + session.datasetNames.map { "\($0) (\(session.datasets[$0]!.rowCount) rows)" }.joined(separator: ", "))])
+        }
+        var failed = false
+        var scripted = false
+        if let file {
+            scripted = true
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                printer.error("cannot read the script '\(file)'")
+                throw ExitCode(2)
+            }
+            session.workingDirectory = (URL(fileURLWithPath: file).deletingLastPathComponent().path)
+            failed = printer.show(session.execute(text)) || failed
+        }
+        for command in commands {
+            scripted = true
+            let outcomes = session.execute(command)
+            failed = printer.show(outcomes) || failed
+            if outcomes.contains(where: { if case .quit = $0 { return true } else { return false } }) { break }
+        }
+        if scripted { throw failed ? ExitCode(1) : ExitCode.success }
+        if isatty(STDIN_FILENO) == 0 {
+            var text = ""
+            while let line = readLine(strippingNewline: false) { text += line }
+            throw printer.show(session.execute(text)) ? ExitCode(1) : ExitCode.success
+        }
+        REPL(session: session, printer: printer, useHistory: !noHistory).run()
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import Output
+import Query
+import Shell
+
+/// Shows outcomes: results on standard output, messages on standard error unless both are the
+/// same terminal; tables fitted to the terminal's width.
+struct Printer {
+    let session: Session
+    let stdoutIsTerminal = isatty(STDOUT_FILENO) != 0
+    let stderrIsTerminal = isatty(STDERR_FILENO) != 0
+
+    /// The terminal's width in columns (80 when unknown).
+    static func terminalWidth() -> Int {
+        var size = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        if let columns = ProcessInfo.processInfo.environment["COLUMNS"], let n = Int(columns) { return n }
+        return 80
+    }
+
+    func out(_ s: String) { FileHandle.standardOutput.write(Data(s.utf8)) }
+
+    func message(_ s: String) {
+        let line = s.hasSuffix("\n") ? s : s + "\n"
+        if stdoutIsTerminal { out(line) } else { FileHandle.standardError.write(Data(line.utf8)) }
+    }
+
+    func error(_ s: String) {
+        FileHandle.standardError.write(Data("error: \(s)\n".utf8))
+    }
+
+    /// Shows the outcomes; returns whether any was an error.
+    @discardableResult
+    func show(_ outcomes: [Outcome]) -> Bool {
+        var failed = false
+        let color = stdoutIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        for outcome in outcomes {
+            switch outcome {
+            case .result(let table):
+                switch session.settings.format {
+                case .table where stdoutIsTerminal:
+                    let renderer = TableRenderer(width: Self.terminalWidth(), maxRows: session.settings.maxRows, color: color)
+                    out(renderer.render(table))
+                case let format:
+                    out(ResultWriter.text(table, format: format))
+                }
+            case .text(let s):
+                out(s)
+            case .info(let s):
+                message(color ? "\u{1B}[2m\(s)\u{1B}[0m" : s)
+            case .warning(let s):
+                message("warning: \(s)")
+            case .error(let d, let source):
+                failed = true
+                let rendered = d.render(source: source, color: stderrIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
+                if stdoutIsTerminal && stderrIsTerminal { out(rendered) } else { FileHandle.standardError.write(Data(rendered.utf8)) }
+            case .quit:
+                break
+            }
+        }
+        return failed
+    }
+}
