@@ -35,10 +35,11 @@ let package = Package(
             ]),
 
         // MARK: tests
-        .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "TabularTests", dependencies: ["Tabular", "TestSupport"]),
         .testTarget(name: "QueryTests", dependencies: ["Query", "Tabular"]),
         .testTarget(name: "OutputTests", dependencies: ["Output", "Tabular"]),
-        .testTarget(name: "ShellTests", dependencies: ["Shell", "Tabular", "Output"]),
-        .testTarget(name: "KlyngeTests", dependencies: ["Shell"]),
+        .testTarget(name: "ShellTests", dependencies: ["Shell", "Query", "Tabular", "Output", "TestSupport"]),
+        .testTarget(name: "KlyngeTests", dependencies: ["TestSupport"], resources: [.copy("Fixtures")]),
     ]
 )

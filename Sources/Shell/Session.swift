@@ -53,7 +53,7 @@ public final class Session {
             let produced = chunk.isMeta ? runMeta(chunk.text) : runStatement(chunk.text)
             for outcome in produced {
                 if case .error(var d, let s) = outcome, chunks.count > 1 {
-                    d.notes.append("in the statement on line \(chunk.line)")
+                    d.firstLine = chunk.line
                     outcomes.append(.error(d, source: s))
                 } else {
                     outcomes.append(outcome)

@@ -59,7 +59,6 @@ struct Klynge: ParsableCommand {
                 printer.error("cannot read the script '\(file)'")
                 throw ExitCode(2)
             }
-            session.workingDirectory = (URL(fileURLWithPath: file).deletingLastPathComponent().path)
             failed = printer.show(session.execute(text)) || failed
         }
         for command in commands {

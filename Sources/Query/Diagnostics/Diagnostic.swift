@@ -38,6 +38,8 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
     public var suggestion: String?
     /// A location in a file (for load errors): `path:line`, the line's text and the span to mark.
     public var fileExcerpt: FileExcerpt?
+    /// The script line the statement starts on, when it came from a script (0 when typed alone).
+    public var firstLine = 0
 
     /// A line of a file that a diagnostic points into.
     public struct FileExcerpt: Sendable {
@@ -91,16 +93,19 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
             out += "   | \(fileExcerpt.text)\n"
             out += "   | " + String(repeating: " ", count: fileExcerpt.span.lowerBound)
                 + "\(red)" + String(repeating: "^", count: max(1, fileExcerpt.span.count)) + "\(reset)\n"
-        } else if let range, let source {
+        } else if firstLine > 0, range == nil {
+            out += "  --> line \(firstLine)\n"
+        }
+        if fileExcerpt == nil, let range, let source {
             let chars = Array(source)
             let start = min(range.start, chars.count)
             var lineStart = start
             while lineStart > 0, chars[lineStart - 1] != "\n" { lineStart -= 1 }
             var lineEnd = start
             while lineEnd < chars.count, chars[lineEnd] != "\n" { lineEnd += 1 }
-            let lineNumber = chars[0..<lineStart].filter { $0 == "\n" }.count + 1
-            let multiLine = chars.contains("\n")
-            let gutter = multiLine ? "\(lineNumber) | " : "  | "
+            let lineNumber = chars[0..<lineStart].filter { $0 == "\n" }.count + max(1, firstLine)
+            let numbered = chars.contains("\n") || firstLine > 0
+            let gutter = numbered ? "\(lineNumber) | " : "  | "
             let pad = String(repeating: " ", count: gutter.count - 2) + "| "
             out += gutter + String(chars[lineStart..<lineEnd]) + "\n"
             let width = max(1, min(range.end, lineEnd) - start)

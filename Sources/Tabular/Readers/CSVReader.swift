@@ -14,7 +14,7 @@ public enum CSVReader {
             var isDirectory: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
             throw LoadError(message: exists ? (isDirectory.boolValue ? "is a folder, not a file" : "cannot be read (permissions?)") : "no such file",
-                            path: path, suggestion: exists ? nil : "check the path; it is relative to \(FileManager.default.currentDirectoryPath)")
+                            path: path, suggestion: exists ? nil : "check the path and the folder klynge was started in")
         }
         guard data.count < Int(UInt32.max) else {
             throw LoadError(message: "files over 4 GB are not supported yet", path: path)
