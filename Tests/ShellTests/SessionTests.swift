@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+import Query
+import Shell
+import Tabular
+
+@Suite struct SessionTests {
+    @Test func loadReportsWhatItDetected() throws {
+        let session = demoSession()
+        let path = session.resolve(path: "regning.csv")
+        try Data([0xEF, 0xBB, 0xBF] + Array("ydernummer;ydelseskode;dato;antal;honorar\r\n012345;0130;31-01-2023;1;324,16\r\n".utf8)).write(to: URL(fileURLWithPath: path))
+        let out = session.execute("load regning \"regning.csv\"")
+        #expect(out.errors.isEmpty)
+        let report = try #require(out.infos.first)
+        #expect(report.hasPrefix("loaded regning: 1 rows × 5 columns from regning.csv in "))
+        #expect(report.contains("UTF-8 with BOM, ';'-delimited, header, decimal ',', dates dd-mm-yyyy, CRLF"))
+        #expect(out.infos[1] == "  columns: ydernummer text, ydelseskode text, dato date, antal integer, honorar decimal")
+    }
+
+    @Test func aFailedLoadKeepsTheOldDatasetAndShowsTheLine() throws {
+        let session = demoSession()
+        let path = session.resolve(path: "bad.csv")
+        try "practice_id,listed_patients\n011031,3638\n028701\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let out = session.execute("load practices \"bad.csv\"")
+        let d = try #require(out.errors.first)
+        #expect(session.datasets["practices"]?.rowCount == demoDatasets["practices"]!.rowCount)
+        let rendered = d.render(source: nil)
+        #expect(rendered.contains("--> \(path):3"))
+        #expect(rendered.contains("   | 028701\n   |       ^\n"))
+        #expect(rendered.contains("nothing was loaded"))
+    }
+
+    @Test func pipelineResultBecomesUnderscoreAndALeadingPipeContinuesIt() {
+        let session = demoSession()
+        _ = session.execute("practices | sort listed_patients desc")
+        let out = session.execute("| take 2 | select practice_id")
+        #expect(out.tables.first?.rowCount == 2)
+        #expect(out.tables.first?.columnNames == ["practice_id"])
+    }
+
+    @Test func aFailedStatementDoesNotStopTheNextOnes() {
+        let session = demoSession()
+        let out = session.execute("practices | take 1\nprcatices | take 1\nbilling | take 1")
+        #expect(out.tables.count == 2)
+        #expect(out.errors.count == 1)
+        #expect(out.errors[0].firstLine == 2)
+        #expect(out.errors[0].suggestion == "did you mean 'practices'?")
+    }
+
+    @Test func keywordsCannotNameDatasets() {
+        let out = demoSession().execute("let where = practices")
+        #expect(out.errors.first?.message.contains("keyword") == true)
+    }
+
+    @Test func saveThenReadReplaysTheSession() throws {
+        let session = demoSession()
+        _ = session.execute("""
+            let palliation = billing
+              | where service_code in ("0130", "0421") and year(service_date) == 2023
+              | summarize services = sum(count) by practice_id
+            practices | join left palliation on practice_id | take 3
+            nonsense | take 1
+            """)
+        let saved = session.execute(".save analysis.klynge")
+        #expect(saved.infos == ["saved 2 statements to analysis.klynge"])
+        let replay = Session(workingDirectory: session.workingDirectory)
+        for (name, table) in DemoData.datasets() { replay.define(name, table, origin: "demo") }
+        let out = replay.execute(".read analysis.klynge")
+        #expect(out.errors.isEmpty)
+        #expect(replay.datasets["palliation"]?.rowCount == session.datasets["palliation"]?.rowCount)
+    }
+
+    @Test func exportWritesDanishExcelCsv() throws {
+        let session = demoSession()
+        let out = session.execute("export practices | sort practice_id | take 2 to \"out/practices.csv\" as excel")
+        #expect(out.errors.isEmpty)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: session.resolve(path: "out/practices.csv")))
+        #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
+        #expect(String(decoding: bytes.dropFirst(3), as: UTF8.self).hasPrefix("practice_id;practice_name;cluster;listed_patients;municipality\r\n"))
+    }
+
+    @Test func settingsAndTimer() {
+        let session = demoSession()
+        #expect(session.execute("set format csv").errors.isEmpty)
+        #expect(session.settings.format == .csv)
+        _ = session.execute(".timer on")
+        let out = session.execute("billing | summarize n = count()")
+        #expect(out.infos.contains { $0.hasPrefix("time: ") })
+        #expect(session.execute("set fromat csv").errors.first?.suggestion == "did you mean 'format'?")
+    }
+
+    @Test func cancelledStatementsChangeNothing() {
+        let session = demoSession()
+        Interrupt.poll = { true }
+        defer { Interrupt.poll = { false } }
+        let out = session.execute("let x = billing | where count > 0 | summarize n = count()")
+        #expect(out.errors.first?.message.contains("cancelled") == true)
+        #expect(session.datasets["x"] == nil)
+    }
+}
