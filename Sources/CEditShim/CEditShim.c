@@ -1,8 +1,13 @@
 #include "CEditShim.h"
 
+#include <errno.h>
 #include <histedit.h>
+#include <limits.h>
 #include <locale.h>
+#include <poll.h>
 #include <signal.h>
+#include <unistd.h>
+#include <wchar.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +38,11 @@ void klynge_install_sigint(void) {
     sigemptyset(&action.sa_mask);
     action.sa_flags = 0; // no SA_RESTART: a blocked read returns EINTR so el_gets comes back
     sigaction(SIGINT, &action, NULL);
+    // A parent may have started us with SIGINT blocked; Ctrl-C must reach the handler.
+    sigset_t unblock;
+    sigemptyset(&unblock);
+    sigaddset(&unblock, SIGINT);
+    sigprocmask(SIG_UNBLOCK, &unblock, NULL);
 }
 
 int klynge_take_interrupt(void) {
@@ -42,6 +52,35 @@ int klynge_take_interrupt(void) {
 }
 
 int klynge_interrupt_pending(void) { return interrupted; }
+
+// libedit's own reader blocks in read(2); a Ctrl-C that arrives while libedit is busy
+// elsewhere (echoing, redrawing) would be noticed only at the next key. This reader wakes every
+// 100 ms to look at the flag, so an interrupt always ends el_gets promptly.
+static int read_character(EditLine *el, wchar_t *out) {
+    (void)el;
+    char bytes[MB_LEN_MAX];
+    size_t length = 0;
+    for (;;) {
+        if (interrupted) { errno = EINTR; return -1; }
+        struct pollfd ready = { .fd = STDIN_FILENO, .events = POLLIN };
+        int polled = poll(&ready, 1, 100);
+        if (polled < 0 && errno != EINTR) return -1;
+        if (polled <= 0) continue;
+        char byte;
+        ssize_t got = read(STDIN_FILENO, &byte, 1);
+        if (got == 0) return 0;
+        if (got < 0) { if (errno == EINTR) continue; return -1; }
+        bytes[length++] = byte;
+        mbstate_t state;
+        memset(&state, 0, sizeof state);
+        wchar_t wide;
+        size_t used = mbrtowc(&wide, bytes, length, &state);
+        if (used == (size_t)-2 && length < sizeof bytes) continue; // more bytes of one character to come
+        if (used == (size_t)-1 || used == (size_t)-2) { *out = (unsigned char)bytes[0]; return 1; }
+        *out = wide;
+        return 1;
+    }
+}
 
 static char *prompt_function(EditLine *el) {
     (void)el;
@@ -90,6 +129,7 @@ int klynge_editor_open(const char *program, klynge_completer completer) {
     editor = el_init(program, stdin, stdout, stderr);
     if (editor == NULL) return 0;
     el_set(editor, EL_EDITOR, "emacs");
+    el_set(editor, EL_GETCFN, read_character);
     el_set(editor, EL_PROMPT, prompt_function);
     el_set(editor, EL_HIST, history, history_list);
     el_set(editor, EL_ADDFN, "klynge-complete", "Complete the word at the cursor", complete);

@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The interactive shell, driven through a real terminal.
+@Suite(.serialized, .enabled(if: TestEnvironment.binary != nil && TerminalSession.tmux != nil, "needs the klynge binary and tmux"))
+struct REPLTests {
+    @Test func completionMultiLineHistoryDanishLettersAndCtrlD() throws {
+        let t = try TerminalSession(arguments: ["--demo"])
+        try t.wait(for: "klynge> ")
+        try t.type("pract")
+        try t.send("Tab")
+        try t.wait(for: "klynge> practices ")
+        try t.type("| where municipality == \"Køge\" |")
+        try t.send("Enter")
+        try t.wait(for: "   ...> ")
+        try t.type("  select practice_name, listed_pat")
+        try t.send("Tab")
+        try t.wait(for: "select practice_name, listed_patients")
+        try t.send("Enter")
+        let result = try t.wait(for: "rows · 2 columns")
+        #expect(result.contains("│ practice_name"))
+        #expect(result.contains("Køge"))
+        // Up recalls the two-line statement as one entry.
+        try t.send("C-l")
+        try t.send("Up")
+        try t.wait(for: "klynge> practices | where municipality == \"Køge\" | select practice_name, listed_patients")
+        try t.send("Enter")
+        try t.wait("the result twice") { $0.components(separatedBy: "rows · 2 columns").count == 2 }
+        // Ctrl-R finds the statement by a word inside it.
+        try t.send("C-l")
+        try t.send("C-r")
+        try t.type("Køge")
+        try t.wait(for: "Køge")
+        try t.send("Enter")
+        try t.wait(for: "rows · 2 columns")
+        try t.send("C-d")
+        #expect(t.exitStatus() == "EXIT=0")
+        let history = t.folder.appendingPathComponent(".klynge_history").path
+        let attributes = try FileManager.default.attributesOfItem(atPath: history)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        let saved = try String(contentsOfFile: history, encoding: .utf8)
+        #expect(saved.contains("K\\303\\270ge") || saved.contains("Køge"))
+    }
+
+    @Test func ctrlCCancelsTheLineAndTheRunningStatementButNotTheShell() throws {
+        let t = try TerminalSession(arguments: ["--demo"])
+        // A file big enough that loading it takes a noticeable while.
+        let big = t.folder.appendingPathComponent("big.csv")
+        var data = Data("a,b,c\n".utf8)
+        data.append(Data(String(repeating: "12345,678.5,2023-01-31\n", count: 3_000_000).utf8))
+        try data.write(to: big)
+        try t.wait(for: "klynge> ")
+        try t.type("billing | take")
+        try t.send("C-c")
+        try t.wait(for: "^C")
+        try t.type("load big \"big.csv\"")
+        try t.send("Enter")
+        Thread.sleep(forTimeInterval: 0.2)
+        try t.send("C-c")
+        try t.wait(for: "cancelled")
+        try t.type(".datasets")
+        try t.send("Enter")
+        let screen = try t.wait(for: "survey_questions")
+        #expect(!screen.contains("│ big "))
+        try t.type("practices | take 1")
+        try t.send("Enter")
+        try t.wait(for: "1 row ·")
+        try t.send("C-d")
+        #expect(t.exitStatus() == "EXIT=0")
+    }
+
+    @Test func editrcSwitchesToViKeys() throws {
+        let t = try TerminalSession(arguments: ["--demo"], editrc: "bind -v\n")
+        try t.wait(for: "klynge> ")
+        try t.type("service_codes | take 1")
+        try t.send("Enter")
+        try t.wait(for: "1 row ·")
+        // vi: Escape, 0 to the start, cw to change the first word.
+        try t.type("practices | take 2")
+        try t.send("Escape")
+        try t.type("0cw")
+        try t.type("billing")
+        try t.send("Enter")
+        try t.wait(for: "patient_id")
+        try t.send("C-d")
+        #expect(t.exitStatus() == "EXIT=0")
+    }
+}
