@@ -81,3 +81,16 @@ import Query
         }
     }
 }
+
+@Suite struct ParserLineBreakTests {
+    @Test func aStatementStartingWithByExplainsTheLineRule() {
+        do {
+            _ = try Parser.parse("by cluster")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.message == "a statement cannot start with 'by'")
+            #expect(error.range == SourceRange(0, 2))
+            #expect(error.suggestion?.contains("end that line with |") == true)
+        }
+    }
+}

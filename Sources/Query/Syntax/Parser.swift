@@ -22,6 +22,8 @@ public struct Parser {
     public static let stageNames = ["where", "select", "derive", "summarize", "join", "sort", "take", "distinct", "rename"]
     /// The statement keywords.
     public static let statementKeywords = ["load", "let", "export", "set"]
+    /// Words that continue a stage and so cannot begin a statement.
+    static let continuationWords: Set<String> = ["by", "on", "as", "to", "and", "or", "desc", "asc", "then"]
 
     /// Creates a parser over tokens (newlines are skipped: the splitter already decided them).
     public init(tokens: [Token]) {
@@ -98,6 +100,11 @@ public struct Parser {
         if t.isKeyword("let"), peek(1).kind == .identifier || peek(1).kind == .quotedIdentifier { return try parseLet() }
         if t.isKeyword("export"), !peek(1).isSymbol("|") { return try parseExport() }
         if t.isKeyword("set"), peek(1).kind == .identifier { return try parseSet() }
+        if t.kind == .identifier, Self.continuationWords.contains(t.text.lowercased()) {
+            throw Diagnostic("a statement cannot start with '\(t.text)'", at: t.range,
+                             notes: ["a line break ends a statement unless the line ends with | or , or a bracket is open"],
+                             suggestion: "move '\(t.text)' to the end of the line before, or end that line with |")
+        }
         return .pipeline(try parsePipeline())
     }
 
