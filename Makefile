@@ -1,8 +1,7 @@
 # The README's two commands: `make run` and `make test`.
-# Both first install the system libraries the build needs when they are missing.
+# Both first install what the build and the tests need when it is missing:
+# libedit-dev and r-mathlib (libraries), pkg-config (to find them), tmux (the REPL tests).
 SWIFT ?= swift
-APT_PACKAGES := libedit-dev r-mathlib pkg-config tmux python3-numpy
-
 .PHONY: run test build deps clean
 
 deps:

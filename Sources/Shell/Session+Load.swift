@@ -61,6 +61,9 @@ extension Session {
             throw Diagnostic("this version cannot read Excel workbooks yet", at: pathRange,
                              suggestion: "in Excel: Gem som → CSV (semikolonsepareret), then load the .csv")
         }
+        let label = (path as NSString).lastPathComponent
+        if let progress { loadOptions.progress = { progress(label, $0) } }
+        defer { progress?(label, 1) }
         let (table, report) = try CSVReader.read(path: target, options: loadOptions)
         define(name.text, table, origin: path)
         let columns = table.columns.map { "\($0.name) \($0.type)" }.joined(separator: ", ")

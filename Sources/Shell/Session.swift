@@ -26,6 +26,8 @@ public final class Session {
     public private(set) var journal: [String] = []
     /// The folder relative paths are read from and written to.
     public var workingDirectory: String
+    /// Hears the progress of long work: what (e.g. a file name) and how far, 0 to 1; 1 means done.
+    public var progress: (@Sendable (String, Double) -> Void)?
 
     /// Creates an empty session.
     public init(workingDirectory: String = FileManager.default.currentDirectoryPath) {

@@ -47,6 +47,7 @@ struct Klynge: ParsableCommand {
         let session = Session()
         if let format { session.settings.format = OutputFormat(userName: format)! }
         let printer = Printer(session: session)
+        session.progress = printer.progressReporter()
         if demo {
             for (name, table) in DemoData.datasets() { session.define(name, table, origin: "demo") }
             printer.show([.info("demo data: " + session.datasetNames.map { "\($0) (\(session.datasets[$0]!.rowCount) rows)" }.joined(separator: ", "))])

@@ -25,6 +25,27 @@ struct Printer {
         if stdoutIsTerminal { out(line) } else { FileHandle.standardError.write(Data(line.utf8)) }
     }
 
+    /// A progress line on standard error for work that takes longer than half a second;
+    /// only on a terminal, and erased when the work is done.
+    func progressReporter() -> (@Sendable (String, Double) -> Void)? {
+        guard stderrIsTerminal else { return nil }
+        let state = ProgressState()
+        return { label, fraction in
+            let now = Date()
+            if state.started == nil || state.label != label { state.started = now; state.label = label; state.shown = false; state.percent = -1 }
+            if fraction >= 1 {
+                if state.shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+                state.started = nil
+                return
+            }
+            let percent = Int(fraction * 100)
+            guard now.timeIntervalSince(state.started!) > 0.5, percent != state.percent else { return }
+            state.percent = percent
+            state.shown = true
+            FileHandle.standardError.write(Data(String(format: "\r  %@ … %3.0f%%", label, fraction * 100).utf8))
+        }
+    }
+
     func error(_ s: String) {
         FileHandle.standardError.write(Data("error: \(s)\n".utf8))
     }
@@ -60,4 +81,12 @@ struct Printer {
         }
         return failed
     }
+}
+
+/// What the progress line has shown so far (touched only from the thread doing the work).
+final class ProgressState: @unchecked Sendable {
+    var label = ""
+    var started: Date?
+    var shown = false
+    var percent = -1
 }

@@ -33,7 +33,7 @@ extension Evaluator {
     ///
     /// Returns the group of each row, the number of groups, and each group's first row. With no
     /// keys every row is in one group (which exists even when there are no rows).
-    public static func groupIds(_ keys: [Column], rows n: Int) -> (ids: [Int32], count: Int, firstRows: [Int]) {
+    public static func groupIds(_ keys: [Column], rows n: Int) throws -> (ids: [Int32], count: Int, firstRows: [Int]) {
         guard !keys.isEmpty else { return ([Int32](repeating: 0, count: n), 1, n > 0 ? [0] : [-1]) }
         var ids = [Int32](repeating: 0, count: n)
         var count = 1
@@ -42,6 +42,7 @@ extension Evaluator {
             var map: [Int64: Int32] = [:]
             map.reserveCapacity(min(n, 1 << 16))
             for i in 0..<n {
+                if i & 0xFFFF == 0xFFFF { try Interrupt.check() }
                 let combined = Int64(ids[i]) << 32 | Int64(UInt32(bitPattern: codes[i]))
                 if let g = map[combined] { ids[i] = g } else {
                     let g = Int32(map.count)
@@ -61,7 +62,7 @@ extension Evaluator {
         let n = table.rowCount
         var keyColumns: [Column] = []
         for (name, e) in keys { keyColumns.append(try evaluate(e, table).column(n).renamed(name)) }
-        let (ids, groupCount, firstRows) = groupIds(keyColumns, rows: n)
+        let (ids, groupCount, firstRows) = try groupIds(keyColumns, rows: n)
         try Interrupt.check()
         var groupColumns = keys.isEmpty ? [] : keyColumns.map { $0.gather(firstRows) }
         for (k, call) in calls.enumerated() {

@@ -2,7 +2,7 @@ import Tabular
 
 extension Evaluator {
     /// A hash join on one key; the left table's row order is kept, null keys never match.
-    static func join(_ left: Table, _ right: Table, left isLeft: Bool, leftKey: Int, rightKey: Int, rightColumns: [(Int, String)]) -> Table {
+    static func join(_ left: Table, _ right: Table, left isLeft: Bool, leftKey: Int, rightKey: Int, rightColumns: [(Int, String)]) throws -> Table {
         let lk = left.columns[leftKey], rk = right.columns[rightKey]
         // Map both keys into one code space so the probe is an integer lookup.
         let (leftCodes, rightCodes) = sharedCodes(lk, rk)
@@ -13,6 +13,7 @@ extension Evaluator {
         leftRows.reserveCapacity(left.rowCount)
         rightRows.reserveCapacity(left.rowCount)
         for (i, code) in leftCodes.enumerated() {
+            if i & 0xFFFF == 0xFFFF { try Interrupt.check() }
             if code >= 0, let matches = bucket[code] {
                 for j in matches { leftRows.append(i); rightRows.append(j) }
             } else if isLeft {

@@ -50,7 +50,7 @@ public enum Evaluator {
             return try aggregate(table, keys: keys, calls: calls, outputs: outputs)
         case .join(let left, let dataset, let leftKey, let rightKey, let rightColumns):
             guard let right = datasets[dataset] else { throw Diagnostic("the dataset '\(dataset)' is gone") }
-            return join(table, right, left: left, leftKey: leftKey, rightKey: rightKey, rightColumns: rightColumns)
+            return try join(table, right, left: left, leftKey: leftKey, rightKey: rightKey, rightColumns: rightColumns)
         case .sort(let keys):
             var columns: [(Column, Bool)] = []
             for (e, descending) in keys { columns.append((try evaluate(e, table).column(table.rowCount), descending)) }
@@ -59,7 +59,7 @@ public enum Evaluator {
             return table.gather(Array(0..<min(n, table.rowCount)))
         case .distinct(let indices):
             let keyColumns = indices.map { table.columns[$0] }
-            let (_, _, firstRows) = groupIds(keyColumns, rows: table.rowCount)
+            let (_, _, firstRows) = try groupIds(keyColumns, rows: table.rowCount)
             let keys = Table(columns: keyColumns.map { $0.gather(firstRows) }, rowCount: firstRows.count)
             return keys.gather(sortedIndices(keys.columns.map { ($0, false) }, rows: keys.rowCount))
         case .rename(let pairs):

@@ -38,7 +38,8 @@ public enum CSVReader {
         }
         return try converted.withUnsafeBufferPointer { b in
             let delimiter = options.delimiter ?? sniffDelimiter(b)
-            let scanner = try CSVScanner.scan(b, delimiter: delimiter, path: path)
+            // Scanning is about half the work, parsing the columns the other half.
+            let scanner = try CSVScanner.scan(b, delimiter: delimiter, path: path, progress: options.progress.map { report in { @Sendable in report($0 / 2) } })
             var builder = ColumnParser(bytes: b, scanner: scanner, options: options, path: path)
             let table = try builder.build()
             let report = LoadReport(path: path, encoding: encoding, delimiter: delimiter,

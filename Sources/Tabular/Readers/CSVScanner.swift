@@ -20,7 +20,8 @@ struct CSVScanner {
     var rowCount: Int { rowStarts.count }
 
     /// Scans the whole buffer.
-    static func scan(_ b: UnsafeBufferPointer<UInt8>, delimiter d: UInt8, path: String) throws -> CSVScanner {
+    static func scan(_ b: UnsafeBufferPointer<UInt8>, delimiter d: UInt8, path: String,
+                     progress: (@Sendable (Double) -> Void)? = nil) throws -> CSVScanner {
         var s = CSVScanner()
         let n = b.count
         let estimate = n / 12
@@ -95,7 +96,10 @@ struct CSVScanner {
                 try s.reconcile(b, path: path, rowStart: rowStart, fields: fieldsInRow, delimiter: d)
             }
             s.rowStarts.append(UInt32(truncatingIfNeeded: rowStart))
-            if s.rowStarts.count & 0xFFFF == 0 { try Interrupt.check() }
+            if s.rowStarts.count & 0xFFFF == 0 {
+                try Interrupt.check()
+                progress?(Double(i) / Double(max(1, n)))
+            }
         }
         return s
     }

@@ -104,6 +104,7 @@ struct ColumnParser {
         var columns: [Column] = []
         for c in 0..<ncol {
             try Interrupt.check()
+            options.progress?(0.5 + 0.5 * Double(c) / Double(ncol))
             columns.append(try parse(column: c, name: names[c], plan: plans[c], rows: rows, escaped: escaped))
         }
         for p in plans where p.type == .decimal {

@@ -12,6 +12,8 @@ public struct LoadOptions: Sendable {
     public var types: [String: DataType] = [:]
     /// The date layout, or nil to sniff it per column.
     public var dateFormat: DateFormat?
+    /// Hears how far the load has come, from 0 to 1 (for a progress line on long loads).
+    public var progress: (@Sendable (Double) -> Void)?
 
     /// Options that sniff everything.
     public init() {}
