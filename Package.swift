@@ -18,9 +18,17 @@ let package = Package(
     targets: [
         // MARK: core
         .target(name: "Tabular"),
-        .target(name: "Query", dependencies: ["Tabular"]),
+        .target(name: "Query", dependencies: ["Tabular", "PluginKit"]),
         .target(name: "Output", dependencies: ["Tabular"]),
-        .target(name: "Shell", dependencies: ["Query", "Output", "Tabular"]),
+        .target(name: "Shell", dependencies: ["Query", "Output", "Tabular", "PluginKit", "RatesPlugin"]),
+        .systemLibrary(
+            name: "CRmath", path: "Sources/CRmath", pkgConfig: "libRmath",
+            providers: [.apt(["r-mathlib"])]),
+        .target(name: "Statistics", dependencies: ["CRmath"]),
+        .target(name: "PluginKit", dependencies: ["Tabular", "Statistics"]),
+
+        // MARK: built-in plugins (written against PluginKit only, as a third party would)
+        .target(name: "RatesPlugin", dependencies: ["PluginKit", "Tabular", "Statistics"], path: "Plugins/Rates"),
 
         // MARK: front end
         .systemLibrary(
@@ -39,6 +47,8 @@ let package = Package(
         .testTarget(name: "TabularTests", dependencies: ["Tabular", "TestSupport"]),
         .testTarget(name: "QueryTests", dependencies: ["Query", "Tabular"]),
         .testTarget(name: "OutputTests", dependencies: ["Output", "Tabular"]),
+        .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
+        .testTarget(name: "RatesPluginTests", dependencies: ["RatesPlugin", "PluginKit", "Shell", "Tabular"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "Query", "Tabular", "Output", "TestSupport"]),
         .testTarget(name: "KlyngeTests", dependencies: ["TestSupport"], resources: [.copy("Fixtures")]),
     ]

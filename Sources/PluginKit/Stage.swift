@@ -1,0 +1,113 @@
+import Tabular
+
+/// One parameter of a plugin stage, as it is written after the stage's name.
+///
+/// `rate X per M N` has a leading value (`X`, no keyword) and a `per` parameter that takes a
+/// constant number (`M`) and then an expression (`N`).
+public struct Parameter: Sendable {
+    /// The word that introduces it (`per`, `of`, `within`, …); nil for the value right after the stage name.
+    public let keyword: String?
+    /// Whether a constant number follows the keyword (`per 1000`).
+    public let takesNumber: Bool
+    /// Whether an expression follows (after the number, when there is one).
+    public let takesExpression: Bool
+    /// Whether the expression after a number may be left out (`of N per 100`).
+    public let expressionOptional: Bool
+    /// How the usage line names it, e.g. `M N`.
+    public let placeholder: String
+
+    /// Creates a parameter.
+    public init(keyword: String?, takesNumber: Bool = false, takesExpression: Bool = true, expressionOptional: Bool = false, placeholder: String) {
+        self.keyword = keyword
+        self.takesNumber = takesNumber
+        self.takesExpression = takesExpression
+        self.expressionOptional = expressionOptional
+        self.placeholder = placeholder
+    }
+
+    /// The key arguments are stored under: the keyword, or "" for the leading value.
+    public var key: String { keyword ?? "" }
+}
+
+/// A pipeline stage from a plugin: its signature, documentation, output schema and implementation.
+public struct Stage: Sendable {
+    /// The word users type after `|`.
+    public let name: String
+    /// How to write it, e.g. `rate X per M N`.
+    public let usage: String
+    /// One sentence on what it adds.
+    public let summary: String
+    /// A statement that runs on the demo data (a test runs every example).
+    public let example: String
+    /// The parameters it accepts, in the order they are usually written.
+    public let parameters: [Parameter]
+    /// Checks the arguments before anything runs and says which columns the stage produces.
+    public let outputs: @Sendable (_ input: [Field], _ arguments: ArgumentShapes) throws(StageError) -> [Field]
+    /// Runs the stage.
+    public let run: @Sendable (_ input: Table, _ arguments: Arguments) throws(StageError) -> Table
+
+    /// Creates a stage.
+    public init(name: String, usage: String, summary: String, example: String, parameters: [Parameter],
+                outputs: @escaping @Sendable (_ input: [Field], _ arguments: ArgumentShapes) throws(StageError) -> [Field],
+                run: @escaping @Sendable (_ input: Table, _ arguments: Arguments) throws(StageError) -> Table) {
+        self.name = name
+        self.usage = usage
+        self.summary = summary
+        self.example = example
+        self.parameters = parameters
+        self.outputs = outputs
+        self.run = run
+    }
+
+    /// The parameter introduced by a keyword.
+    public func parameter(_ keyword: String) -> Parameter? { parameters.first { $0.keyword == keyword } }
+}
+
+/// What is known of the arguments before running: which were given, their types and constants.
+public struct ArgumentShapes: Sendable {
+    /// The type of each expression argument, by key.
+    public var types: [String: DataType]
+    /// The constant numbers, by key.
+    public var numbers: [String: Double]
+    /// Creates argument shapes.
+    public init(types: [String: DataType], numbers: [String: Double]) {
+        self.types = types
+        self.numbers = numbers
+    }
+    /// Whether an expression or number was given under the key.
+    public func has(_ key: String) -> Bool { types[key] != nil || numbers[key] != nil }
+}
+
+/// The arguments a stage runs with: expressions evaluated to columns, constants, and labels.
+public struct Arguments: Sendable {
+    /// Each expression argument as a column of the input's length, by key.
+    public var columns: [String: Column]
+    /// The constant numbers, by key.
+    public var numbers: [String: Double]
+    /// Each expression as typed, by key (for labels such as "per 1000 listed_patients").
+    public var labels: [String: String]
+    /// Creates arguments.
+    public init(columns: [String: Column], numbers: [String: Double], labels: [String: String]) {
+        self.columns = columns
+        self.numbers = numbers
+        self.labels = labels
+    }
+}
+
+/// Why a stage cannot run with these arguments or this data; the shell shows it at the argument.
+public struct StageError: Error, Sendable, CustomStringConvertible {
+    /// What is wrong.
+    public var message: String
+    /// The key of the argument at fault, if one is.
+    public var argument: String?
+    /// What to do about it.
+    public var suggestion: String?
+    /// Creates a stage error.
+    public init(_ message: String, argument: String? = nil, suggestion: String? = nil) {
+        self.message = message
+        self.argument = argument
+        self.suggestion = suggestion
+    }
+    /// The message.
+    public var description: String { message }
+}

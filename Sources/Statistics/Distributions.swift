@@ -1,0 +1,29 @@
+import CRmath
+
+/// Quantiles and probabilities from R's own standalone math library, so results equal R's.
+public enum Distributions {
+    /// The p-quantile of the chi-squared distribution with `df` degrees of freedom (R's `qchisq`).
+    public static func chiSquaredQuantile(_ p: Double, degreesOfFreedom df: Double) -> Double {
+        qchisq(p, df, 1, 0)
+    }
+
+    /// The p-quantile of the standard normal distribution (R's `qnorm`).
+    public static func normalQuantile(_ p: Double) -> Double {
+        qnorm5(p, 0, 1, 1, 0)
+    }
+
+    /// The lower-tail probability of the standard normal distribution (R's `pnorm`).
+    public static func normalProbability(_ x: Double) -> Double {
+        pnorm5(x, 0, 1, 1, 0)
+    }
+
+    /// The p-quantile of the Poisson distribution with mean `lambda` (R's `qpois`).
+    public static func poissonQuantile(_ p: Double, mean lambda: Double) -> Double {
+        qpois(p, lambda, 1, 0)
+    }
+
+    /// The probability of at most `x` events from a Poisson distribution with mean `lambda` (R's `ppois`).
+    public static func poissonProbability(_ x: Double, mean lambda: Double) -> Double {
+        ppois(x, lambda, 1, 0)
+    }
+}
