@@ -56,7 +56,7 @@ public struct Completion: Sendable, Equatable {
             return Completion(insert: "", candidates: [])
         }
         let stage = Array(significant[(pipe + 1)...])
-        if stage.isEmpty { return pick(word, Parser.stageNames + Parser.extraStageNames, suffix: " ") }
+        if stage.isEmpty { return pick(word, Parser.stageNames + session.stages.keys.sorted(), suffix: " ") }
         let pipelineText = pipelinePrefix(head, upTo: significant[pipe].range.start)
         let schema = flowingSchema(pipelineText, session: session)
         let columns = schema.map { $0.name.contains(" ") ? "`\($0.name)`" : $0.name }
@@ -77,6 +77,7 @@ public struct Completion: Sendable, Equatable {
         if keyword == "summarize" { words += AggregateFunctions.names.map { $0 + "(" } + ["by"] }
         if keyword == "sort" { words += ["desc", "asc"] }
         if keyword == "rename" { words += ["as"] }
+        if let plugin = session.stages[keyword] { words += plugin.parameters.compactMap(\.keyword) }
         words += ["and", "or", "not", "in", "between", "is", "null"]
         return pick(word, words, suffix: "")
     }
@@ -105,11 +106,11 @@ public struct Completion: Sendable, Equatable {
 
     /// The schema that flows out of a pipeline prefix; the source's schema when a stage fails.
     static func flowingSchema(_ text: String, session: Session) -> Schema {
-        guard case .pipeline(let pipeline)? = try? Parser.parse(text) else {
+        guard case .pipeline(let pipeline)? = try? Parser.parse(text, stages: session.stages) else {
             let source = text.trimmingCharacters(in: .whitespaces).prefix { $0.isLetter || $0.isNumber || $0 == "_" }
             return session.datasets[String(source)]?.schema ?? []
         }
-        let planner = Planner(catalog: session.catalog)
+        let planner = Planner(catalog: session.catalog, stages: session.stages)
         var count = pipeline.stages.count
         while count >= 0 {
             if let plan = try? planner.plan(pipeline, stages: count) { return plan.output }

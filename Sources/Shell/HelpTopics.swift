@@ -1,3 +1,4 @@
+import PluginKit
 import Query
 
 /// The text of `.help` and `.help TOPIC`: built from the same tables that the parser, the
@@ -39,7 +40,7 @@ public enum HelpTopics {
     /// Every topic `.help` knows.
     public static var topicNames: [String] {
         ["statements", "stages", "functions", "aggregates", "commands", "loading", "types", "keys", "settings"]
-            + stages.map(\.name) + ScalarFunctions.names + AggregateFunctions.names
+            + stages.map(\.name) + BuiltInPlugins.all.flatMap { $0.stages.map(\.name) } + ScalarFunctions.names + AggregateFunctions.names
     }
 
     static let overview = """
@@ -57,6 +58,7 @@ public enum HelpTopics {
     A line that starts with | continues the last result (_).
 
     Stages: where, select, derive, summarize, join, sort, take, distinct, rename
+    Analysis (plugins): rate, proportion, compare — .plugins lists them
     More:   .help stages · .help functions · .help aggregates · .help commands · .help loading · .help STAGE
 
     A statement continues on the next line while a bracket is open or the line ends with | or ,
@@ -97,12 +99,14 @@ public enum HelpTopics {
     """
 
     /// The outcome of `.help [topic]`.
-    public static func help(_ topic: String) -> [Outcome] {
+    public static func help(_ topic: String, stages pluginStages: [String: Stage] = [:]) -> [Outcome] {
         let t = topic.lowercased().trimmingCharacters(in: .whitespaces)
         switch t {
         case "": return [.text(overview + "\n")]
         case "stages":
-            return [.text(stages.map { "  \(pad($0.usage, 42)) \($0.summary)" }.joined(separator: "\n") + "\n")]
+            let core = stages.map { "  \(pad($0.usage, 42)) \($0.summary)" }
+            let plugins = pluginStages.values.sorted { $0.name < $1.name }.map { "  \(pad($0.usage, 42)) \($0.summary)" }
+            return [.text((core + (plugins.isEmpty ? [] : ["", "  from plugins (.plugins):"] + plugins)).joined(separator: "\n") + "\n")]
         case "functions":
             let list = ScalarFunctions.names.compactMap { ScalarFunctions.all[$0] }
             return [.text(list.map { "  \(pad($0.signature, 40)) \($0.summary)" }.joined(separator: "\n") + "\n")]
@@ -119,6 +123,9 @@ public enum HelpTopics {
             return [.text(Settings.known.map { "  set \(pad($0.name, 8)) \(pad($0.values.joined(separator: "|"), 34)) \($0.summary)" }.joined(separator: "\n") + "\n")]
         default:
             if let s = stages.first(where: { $0.name == t }) {
+                return [.text("\(s.usage)\n  \(s.summary)\n  example: \(s.example)\n")]
+            }
+            if let s = pluginStages[t] {
                 return [.text("\(s.usage)\n  \(s.summary)\n  example: \(s.example)\n")]
             }
             if let f = ScalarFunctions.all[t] { return [.text("\(f.signature)\n  \(f.summary)\n")] }

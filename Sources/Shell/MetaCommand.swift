@@ -41,8 +41,8 @@ public struct MetaCommand: Sendable {
     /// Every meta-command, in the order `.help` lists them.
     public static let table: [MetaCommand] = [
         MetaCommand(name: "help", aliases: ["h", "?"], usage: ".help [TOPIC]", summary: "Show help: statements, stages, functions, a stage or function by name.",
-                    argument: .words(HelpTopics.topicNames)) { _, argument in
-            HelpTopics.help(argument)
+                    argument: .words(HelpTopics.topicNames)) { session, argument in
+            HelpTopics.help(argument, stages: session.stages)
         },
         MetaCommand(name: "datasets", aliases: ["tables", "ls"], usage: ".datasets", summary: "List the datasets with their rows, columns and origin.",
                     argument: .none) { session, _ in
@@ -52,6 +52,14 @@ public struct MetaCommand: Sendable {
                 return [.text(name), .integer(Int64(t.rowCount)), .integer(Int64(t.columns.count)), .text(session.origins[name] ?? "")]
             }
             return [.result(Table.from(names: ["dataset", "rows", "columns", "origin"], types: [.text, .integer, .integer, .text], rows: rows))]
+        },
+        MetaCommand(name: "plugins", aliases: [], usage: ".plugins", summary: "List the plugins and the stages each adds.",
+                    argument: .none) { session, _ in
+            var rows: [[Value]] = []
+            for plugin in session.plugins.plugins {
+                for stage in plugin.stages { rows.append([.text(plugin.name), .text(stage.name), .text(stage.usage), .text(stage.summary)]) }
+            }
+            return [.result(Table.from(names: ["plugin", "stage", "usage", "summary"], types: [.text, .text, .text, .text], rows: rows))]
         },
         MetaCommand(name: "schema", aliases: ["describe", "d"], usage: ".schema NAME", summary: "Per column of a dataset: type, nulls, distinct values, min and max.",
                     argument: .dataset) { session, argument in

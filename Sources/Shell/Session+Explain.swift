@@ -9,7 +9,7 @@ extension Session {
         do {
             let tokens = try Lexer.tokenize(text)
             out += tokens.filter { $0.kind != .end }.map { "  \($0)" }.joined(separator: "\n") + "\n"
-            let statement = try Parser.parse(text)
+            let statement = try Parser.parse(text, stages: stages)
             out += "syntax:\n" + SyntaxPrinter.print(statement).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
             let pipeline: PipelineSyntax?
             switch statement {
@@ -17,7 +17,7 @@ extension Session {
             default: pipeline = nil
             }
             if let pipeline {
-                let plan = try Planner(catalog: catalog).plan(pipeline)
+                let plan = try Planner(catalog: catalog, stages: stages).plan(pipeline)
                 out += "plan:\n" + plan.explained.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
             } else {
                 out += "plan:\n  (runs directly)\n"

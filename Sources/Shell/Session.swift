@@ -1,5 +1,6 @@
 import Foundation
 import Output
+import PluginKit
 import Query
 import Tabular
 
@@ -26,12 +27,18 @@ public final class Session {
     public private(set) var journal: [String] = []
     /// The folder relative paths are read from and written to.
     public var workingDirectory: String
+    /// The plugins whose stages the language knows.
+    public let plugins: PluginRegistry
+    /// The plugin stages by name (computed once from `plugins`).
+    public let stages: [String: Stage]
     /// Hears the progress of long work: what (e.g. a file name) and how far, 0 to 1; 1 means done.
     public var progress: (@Sendable (String, Double) -> Void)?
 
     /// Creates an empty session.
-    public init(workingDirectory: String = FileManager.default.currentDirectoryPath) {
+    public init(workingDirectory: String = FileManager.default.currentDirectoryPath, plugins: [Plugin] = BuiltInPlugins.all) {
         self.workingDirectory = workingDirectory
+        self.plugins = PluginRegistry(plugins)
+        self.stages = self.plugins.stages
     }
 
     /// The dataset names users can refer to, sorted (without `_`).
@@ -88,7 +95,7 @@ public final class Session {
 
     func runStatement(_ text: String) -> [Outcome] {
         do {
-            let statement = try Parser.parse(text)
+            let statement = try Parser.parse(text, stages: stages)
             let outcomes = try run(statement, text: text)
             if !outcomes.contains(where: \.isError) { journal.append(text) }
             return outcomes
@@ -163,7 +170,7 @@ public final class Session {
     /// Plans and runs a pipeline; with `.timer`/`.trace`, also reports timings.
     func evaluate(_ pipeline: PipelineSyntax) throws -> (Table, [Outcome]) {
         let started = Date()
-        let plan = try Planner(catalog: catalog).plan(pipeline)
+        let plan = try Planner(catalog: catalog, stages: stages).plan(pipeline)
         var timings: [Evaluator.StageTiming] = []
         let table = try Evaluator.run(plan, datasets: datasets) { timings.append($0) }
         var notes: [Outcome] = []

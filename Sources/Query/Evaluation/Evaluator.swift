@@ -1,4 +1,5 @@
 import Foundation
+import PluginKit
 import Tabular
 
 /// Runs a plan: folds `table = operation(table)` over the stages, on whole columns at a time.
@@ -66,6 +67,14 @@ public enum Evaluator {
             var result = table
             for (i, name) in pairs { result.columns[i].name = name }
             return result
+        case .plugin(let call):
+            var columns: [String: Column] = [:]
+            for (key, e) in call.expressions { columns[key] = try evaluate(e, table).column(table.rowCount) }
+            do {
+                return try call.stage.run(table, Arguments(columns: columns, numbers: call.numbers, labels: call.labels))
+            } catch {
+                throw Planner.diagnostic(error, call)
+            }
         }
     }
 

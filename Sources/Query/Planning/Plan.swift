@@ -1,3 +1,4 @@
+import PluginKit
 import Tabular
 
 /// What will run: the source dataset and the checked stages, each with the schema it produces.
@@ -54,6 +55,8 @@ public enum Operation: Sendable {
     case distinct([Int])
     /// Rename columns.
     case rename([(Int, String)])
+    /// Run a plugin stage with its arguments bound.
+    case plugin(PluginCall)
 
     /// A readable form, for `.explain`.
     public var explained: String {
@@ -70,6 +73,24 @@ public enum Operation: Sendable {
         case .limit(let n): return "limit \(n)"
         case .distinct(let cols): return "distinct " + cols.map { "#\($0)" }.joined(separator: ", ")
         case .rename(let pairs): return "rename " + pairs.map { "#\($0.0) as \($0.1)" }.joined(separator: ", ")
+        case .plugin(let call):
+            let args = call.expressions.map { "\($0.key.isEmpty ? "" : $0.key + " ")\($0.value.explained)" }
+                + call.numbers.map { "\($0.key) \($0.value)" }
+            return "plugin \(call.stage.name) " + args.sorted().joined(separator: ", ")
         }
     }
+}
+
+/// A plugin stage with its arguments bound: expressions typed, constants read, ranges kept for errors.
+public struct PluginCall: Sendable {
+    /// The stage.
+    public var stage: Stage
+    /// The expression arguments, by key.
+    public var expressions: [String: BoundExpr]
+    /// The constant numbers, by key.
+    public var numbers: [String: Double]
+    /// Each expression as typed, by key.
+    public var labels: [String: String]
+    /// Where each argument was typed, by key, and the whole stage under "*".
+    public var ranges: [String: SourceRange]
 }

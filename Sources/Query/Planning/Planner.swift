@@ -1,3 +1,4 @@
+import PluginKit
 import Tabular
 
 /// Checks a pipeline against the catalog before anything runs and produces a `Plan`.
@@ -8,9 +9,14 @@ import Tabular
 public struct Planner {
     /// The datasets that may be named.
     public let catalog: Catalog
+    /// The plugin stages, by name.
+    public let stages: [String: Stage]
 
-    /// Creates a planner over a catalog.
-    public init(catalog: Catalog) { self.catalog = catalog }
+    /// Creates a planner over a catalog and the plugin stages.
+    public init(catalog: Catalog, stages: [String: Stage] = [:]) {
+        self.catalog = catalog
+        self.stages = stages
+    }
 
     /// Plans a whole pipeline.
     public func plan(_ pipeline: PipelineSyntax) throws(Diagnostic) -> Plan {
@@ -126,6 +132,8 @@ public struct Planner {
                 renames.append((i, new.text))
             }
             return PlannedStage(operation: .rename(renames), output: output, label: label)
+        case .plugin(let arguments):
+            return try planPlugin(stage, arguments, input: input, label: label)
         }
     }
 
@@ -157,5 +165,37 @@ public struct Planner {
             throw Diagnostic("unknown column '\(name.text)'", at: name.range, suggestion: "did you mean '\(schema[i].name)'? (names are case-sensitive)")
         }
         throw Diagnostic.unknown("column", name.text, at: name.range, candidates: schema.map(\.name))
+    }
+}
+
+extension Planner {
+    /// Binds a plugin stage's arguments and asks the stage for its output schema.
+    func planPlugin(_ syntax: StageSyntax, _ arguments: [PluginArgumentSyntax], input: Schema, label: String) throws(Diagnostic) -> PlannedStage {
+        guard let stage = stages[label] else {
+            throw Diagnostic.unknown("stage", syntax.name.text, at: syntax.name.range, candidates: Parser.stageNames + stages.keys.sorted())
+        }
+        var call = PluginCall(stage: stage, expressions: [:], numbers: [:], labels: [:], ranges: ["*": syntax.range])
+        for argument in arguments {
+            call.ranges[argument.key] = argument.expr?.range ?? argument.range
+            if let number = argument.number { call.numbers[argument.key] = number }
+            if let e = argument.expr {
+                call.expressions[argument.key] = try bind(e, input)
+                call.labels[argument.key] = SyntaxPrinter.label(e)
+            }
+        }
+        let shapes = ArgumentShapes(types: call.expressions.mapValues(\.type), numbers: call.numbers)
+        let output: Schema
+        do {
+            output = try stage.outputs(input, shapes)
+        } catch {
+            throw Self.diagnostic(error, call)
+        }
+        return PlannedStage(operation: .plugin(call), output: output, label: label)
+    }
+
+    /// A stage's error as a diagnostic under the argument at fault (or the whole stage).
+    public static func diagnostic(_ error: StageError, _ call: PluginCall) -> Diagnostic {
+        let range = error.argument.flatMap { call.ranges[$0] } ?? call.ranges["*"]
+        return Diagnostic(error.message, at: range, suggestion: error.suggestion ?? "usage: \(call.stage.usage)")
     }
 }

@@ -1,3 +1,5 @@
+import PluginKit
+
 extension Parser {
     /// Parses one stage after `|`.
     mutating func parseStage() throws(Diagnostic) -> StageSyntax {
@@ -83,14 +85,60 @@ extension Parser {
             } while peek.isSymbol(",")
             kind = .rename(pairs)
         default:
-            throw Diagnostic.unknown("stage", keyword.text, at: keyword.range, candidates: Parser.stageNames + Parser.extraStageNames)
+            guard let stage = pluginStages[lower] else {
+                throw Diagnostic.unknown("stage", keyword.text, at: keyword.range, candidates: Parser.stageNames + pluginStages.keys.sorted())
+            }
+            _ = advance()
+            kind = .plugin(try parsePluginArguments(stage))
         }
         let end = tokens[max(0, position - 1)].range.end
         return StageSyntax(name: name, kind: kind, range: SourceRange(keyword.range.start, end))
     }
 
-    /// Stage names that other parts of the program (analysis plugins) will add; listed for suggestions.
-    nonisolated(unsafe) public static var extraStageNames: [String] = []
+    /// Parses a plugin stage's arguments by its parameters: the leading value, then
+    /// `keyword [number] [expression]` groups in any order.
+    mutating func parsePluginArguments(_ stage: Stage) throws(Diagnostic) -> [PluginArgumentSyntax] {
+        var arguments: [PluginArgumentSyntax] = []
+        let keywords = Set(stage.parameters.compactMap(\.keyword))
+        if stage.parameters.contains(where: { $0.keyword == nil }) {
+            let e = try parseExpression()
+            arguments.append(PluginArgumentSyntax(key: "", number: nil, expr: e, range: e.range))
+        }
+        while peek.kind == .identifier, keywords.contains(peek.text.lowercased()) {
+            let word = advance()
+            let parameter = stage.parameter(word.text.lowercased())!
+            guard !arguments.contains(where: { $0.key == parameter.key }) else {
+                throw Diagnostic("'\(word.text)' is given twice", at: word.range)
+            }
+            var number: Double? = nil
+            var end = word.range.end
+            if parameter.takesNumber {
+                let t = peek
+                guard t.kind == .integer || t.kind == .decimal, let value = Double(t.text) else {
+                    throw Diagnostic("expected a number after '\(word.text)', found \(Self.describe(t))", at: t.range,
+                                     suggestion: "usage: \(stage.usage)")
+                }
+                _ = advance()
+                number = value
+                end = t.range.end
+            }
+            var expr: Expr? = nil
+            if parameter.takesExpression {
+                let atEnd = peek.kind == .end || peek.isSymbol("|") || peek.kind == .identifier && keywords.contains(peek.text.lowercased())
+                if atEnd {
+                    if !parameter.expressionOptional {
+                        throw Diagnostic("expected \(parameter.placeholder) after '\(word.text)'", at: peek.range, suggestion: "usage: \(stage.usage)")
+                    }
+                } else {
+                    let e = try parseExpression()
+                    expr = e
+                    end = e.range.end
+                }
+            }
+            arguments.append(PluginArgumentSyntax(key: parameter.key, number: number, expr: expr, range: SourceRange(word.range.start, end)))
+        }
+        return arguments
+    }
 
     /// `a, b = expr, …`.
     mutating func parseAssignments() throws(Diagnostic) -> [Assignment] {

@@ -1,3 +1,4 @@
+import PluginKit
 /// Parses one statement into its syntax tree; every node keeps its source range.
 ///
 /// Grammar (keywords are contextual, so columns may be called `count` or `year`):
@@ -17,6 +18,8 @@
 public struct Parser {
     var tokens: [Token]
     var position = 0
+    /// The plugin stages that may follow `|`, by name.
+    let pluginStages: [String: Stage]
 
     /// The stage keywords, in the order `.help` lists them.
     public static let stageNames = ["where", "select", "derive", "summarize", "join", "sort", "take", "distinct", "rename"]
@@ -26,13 +29,14 @@ public struct Parser {
     static let continuationWords: Set<String> = ["by", "on", "as", "to", "and", "or", "desc", "asc", "then"]
 
     /// Creates a parser over tokens (newlines are skipped: the splitter already decided them).
-    public init(tokens: [Token]) {
+    public init(tokens: [Token], stages: [String: Stage] = [:]) {
         self.tokens = tokens.filter { $0.kind != .newline }
+        self.pluginStages = stages
     }
 
-    /// Parses one statement's text.
-    public static func parse(_ source: String) throws(Diagnostic) -> StatementSyntax {
-        var parser = Parser(tokens: try Lexer.tokenize(source))
+    /// Parses one statement's text; `stages` are the plugin stages that may follow `|`.
+    public static func parse(_ source: String, stages: [String: Stage] = [:]) throws(Diagnostic) -> StatementSyntax {
+        var parser = Parser(tokens: try Lexer.tokenize(source), stages: stages)
         let statement = try parser.parseStatement()
         let rest = parser.peek
         if rest.kind != .end {

@@ -111,6 +111,8 @@ public struct StageSyntax: Sendable {
         case distinct([Name])
         /// `rename OLD as NEW, …`.
         case rename([(Name, Name)])
+        /// A stage from a plugin, with its arguments by keyword.
+        case plugin([PluginArgumentSyntax])
     }
 
     /// The stage's keyword as typed.
@@ -168,4 +170,17 @@ public enum StatementSyntax: Sendable {
     case export(PipelineSyntax, path: String, pathRange: SourceRange, format: Name?)
     /// `set NAME VALUE`.
     case set(name: Name, value: Name)
+}
+
+/// One argument of a plugin stage: `per 1000 listed_patients` is keyword `per`, number 1000 and
+/// the expression `listed_patients`; the value right after the stage name has the key "".
+public struct PluginArgumentSyntax: Sendable {
+    /// The keyword, or "" for the leading value.
+    public var key: String
+    /// The constant number, when the parameter takes one.
+    public var number: Double?
+    /// The expression, when given.
+    public var expr: Expr?
+    /// The whole argument's range, keyword included.
+    public var range: SourceRange
 }

@@ -35,7 +35,18 @@ public enum SyntaxPrinter {
         case .take(let n, _): return "take \(n)"
         case .distinct(let names): return "distinct " + names.map(\.text).joined(separator: ", ")
         case .rename(let pairs): return "rename " + pairs.map { "\($0.0.text) as \($0.1.text)" }.joined(separator: ", ")
+        case .plugin(let arguments):
+            let parts = arguments.map { a in
+                [a.key.isEmpty ? nil : a.key, a.number.map { NumberFormat.plain($0) }, a.expr.map(print)].compactMap { $0 }.joined(separator: " ")
+            }
+            return "\(stage.name.text.lowercased()) " + parts.joined(separator: " ")
         }
+    }
+
+    /// An expression as a label for output: a column's own name, otherwise the bracketed form.
+    public static func label(_ e: Expr) -> String {
+        if case .column(let c) = e.kind { return c }
+        return print(e)
     }
 
     /// An expression in fully bracketed form, e.g. `(a + (b * c))`.

@@ -1,0 +1,65 @@
+import PluginKit
+import Tabular
+
+/// `compare X per M N [within G] [against B]` (rates) or `compare X of N [per M] …` (proportions):
+/// each row against its group's pooled value and the overall pooled value (or a benchmark B).
+enum CompareStage {
+    static let stage = Stage(
+        name: "compare", usage: "compare X per M N [within G] [against B]  ·  compare X of N [per M] [within G] [against B]",
+        summary: "Adds the rate (or proportion) with limits, the pooled group_rate and overall_rate, and vs_group/vs_overall: higher, similar or lower by the 95% interval.",
+        example: "practices | join left palliation on practice_id | derive services = coalesce(services, 0) | compare services per 1000 listed_patients within cluster",
+        parameters: [Parameter(keyword: nil, placeholder: "X"), Parameter(keyword: "of", placeholder: "N"),
+                     Parameter(keyword: "per", takesNumber: true, expressionOptional: true, placeholder: "M [N]"),
+                     Parameter(keyword: "within", placeholder: "G"), Parameter(keyword: "against", placeholder: "B")],
+        outputs: { (input, shapes) throws(StageError) -> [Field] in
+            let isProportion = shapes.has("of")
+            if isProportion {
+                if shapes.types["per"] != nil {
+                    throw StageError("write either 'X of N [per M]' or 'X per M N', not both", argument: "per")
+                }
+                try requireNumeric(shapes, [("", "the count X"), ("of", "the total N")])
+            } else {
+                guard shapes.numbers["per"] != nil, shapes.types["per"] != nil else {
+                    throw StageError("compare needs 'per M N' for rates or 'of N' for proportions", argument: "per",
+                                     suggestion: "e.g. compare services per 1000 listed_patients within cluster")
+                }
+                try requireNumeric(shapes, [("", "the count X"), ("per", "the denominator N")])
+            }
+            if shapes.has("against") { try requireNumeric(shapes, [("against", "the benchmark B")]) }
+            var added = isProportion ? MeasureFields.proportion : MeasureFields.rate
+            if shapes.has("within") { added += [Field("group_rate", .decimal), Field("vs_group", .text)] }
+            added += [Field("overall_rate", .decimal), Field("vs_overall", .text)]
+            return merge(input, added)
+        },
+        run: { (table, arguments) throws(StageError) -> Table in
+            let isProportion = arguments.columns["of"] != nil
+            let multiplier = arguments.numbers["per"] ?? 1
+            let xLabel = arguments.labels[""] ?? "X"
+            let nLabel = arguments.labels[isProportion ? "of" : "per"] ?? "N"
+            let measure = try Measure(kind: isProportion ? .proportion : .rate, x: arguments.columns[""]!,
+                                      n: arguments.columns[isProportion ? "of" : "per"]!, multiplier: multiplier, xLabel: xLabel, nLabel: nLabel)
+            let statistic = isProportion ? "\(xLabel) of \(nLabel)" + (multiplier == 1 ? "" : " per \(NumberFormat.plain(multiplier))")
+                : "\(xLabel) per \(NumberFormat.plain(multiplier)) \(nLabel)"
+            var added = measure.columns(statistic: statistic)
+            let rows = table.rowCount
+            if let groups = arguments.columns["within"] {
+                var members: [Value: [Int]] = [:]
+                for r in 0..<rows { members[groups.value(at: r), default: []].append(r) }
+                var pooled: [Value: Double?] = [:]
+                for (key, list) in members { pooled[key] = measure.pooled(list) }
+                let groupValues = (0..<rows).map { pooled[groups.value(at: $0)] ?? nil }
+                added.append(decimal("group_rate", groupValues))
+                added.append(text("vs_group", (0..<rows).map { measure.comparison($0, against: groupValues[$0]) }))
+            }
+            let overall: [Double?]
+            if let benchmark = arguments.columns["against"] {
+                overall = (0..<rows).map { benchmark.value(at: $0).doubleValue }
+            } else {
+                let value = measure.pooled(Array(0..<rows))
+                overall = [Double?](repeating: value, count: rows)
+            }
+            added.append(decimal("overall_rate", overall))
+            added.append(text("vs_overall", (0..<rows).map { measure.comparison($0, against: overall[$0]) }))
+            return merge(table, added)
+        })
+}

@@ -1,0 +1,24 @@
+import PluginKit
+import Tabular
+
+/// `proportion X of N [per M]`: the share x/n (times M) with Wilson limits.
+enum ProportionStage {
+    static let stage = Stage(
+        name: "proportion", usage: "proportion X of N [per M]",
+        summary: "Adds proportion = X/N (times M, e.g. per 100 for percent) with 95% and 99.8% Wilson limits.",
+        example: "survey | derive agree = if(q01 == \"Meget enig\" or q01 == \"Enig\", 1, 0), answered = if(q01 is null or q01 == \"Ved ikke\", 0, 1) | summarize agree = sum(agree), answered = sum(answered) by cluster | proportion agree of answered per 100",
+        parameters: [Parameter(keyword: nil, placeholder: "X"), Parameter(keyword: "of", placeholder: "N"),
+                     Parameter(keyword: "per", takesNumber: true, takesExpression: false, placeholder: "M")],
+        outputs: { (input, shapes) throws(StageError) -> [Field] in
+            try requireNumeric(shapes, [("", "the count X"), ("of", "the total N")])
+            return merge(input, MeasureFields.proportion)
+        },
+        run: { (table, arguments) throws(StageError) -> Table in
+            let multiplier = arguments.numbers["per"] ?? 1
+            let xLabel = arguments.labels[""] ?? "X", nLabel = arguments.labels["of"] ?? "N"
+            let measure = try Measure(kind: .proportion, x: arguments.columns[""]!, n: arguments.columns["of"]!, multiplier: multiplier,
+                                      xLabel: xLabel, nLabel: nLabel)
+            let per = multiplier == 1 ? "" : " per \(NumberFormat.plain(multiplier))"
+            return merge(table, measure.columns(statistic: "\(xLabel) of \(nLabel)\(per)"))
+        })
+}

@@ -1,0 +1,201 @@
+import Foundation
+import Testing
+import PluginKit
+import Shell
+import Statistics
+import Tabular
+import TestSupport
+
+/// Runs statements on a session with the demo data and returns the last result table.
+func result(_ source: String, _ session: Session = demoSession()) throws -> Table {
+    let out = session.execute(source)
+    let errors = out.compactMap { if case .error(let d, _) = $0 { return d.message } else { return nil } }
+    try #require(errors.isEmpty, "\(errors)")
+    return try #require(out.compactMap { if case .result(let t) = $0 { return t } else { return nil } }.last)
+}
+
+/// The first error message of a statement.
+func firstError(_ source: String, _ session: Session = demoSession()) -> (String, String?)? {
+    for outcome in session.execute(source) { if case .error(let d, let s) = outcome { return (d.message, d.render(source: s)) } }
+    return nil
+}
+
+let demo = DemoData.datasets()
+
+func demoSession() -> Session {
+    let session = Session(workingDirectory: TestEnvironment.temporaryFolder("rates").path)
+    for (name, table) in demo { session.define(name, table, origin: "demo") }
+    return session
+}
+
+func small() -> Session {
+    let session = demoSession()
+    session.define("units", Table.from(
+        names: ["unit", "group", "events", "population"], types: [.text, .text, .integer, .integer],
+        rows: [[.text("A"), .text("g1"), .integer(0), .integer(1000)],
+               [.text("B"), .text("g1"), .integer(9), .integer(2000)],
+               [.text("C"), .text("g2"), .integer(10), .integer(1000)],
+               [.text("D"), .text("g2"), .integer(11), .integer(4000)],
+               [.text("E"), .text("g2"), .null, .integer(500)]]), origin: "test")
+    return session
+}
+
+extension Table {
+    func doubles(_ name: String) -> [Double?] { (0..<rowCount).map { column(name)!.value(at: $0).doubleValue } }
+    func texts(_ name: String) -> [String?] { (0..<rowCount).map { let v = column(name)!.value(at: $0); return v.isNull ? nil : v.description } }
+}
+
+@Suite struct RateStageTests {
+    @Test func limitsSwitchFromExactToByarAtTenAndZeroIsValid() throws {
+        let t = try result("units | rate events per 1000 population", small())
+        #expect(t.texts("method") == ["exact", "exact", "byar", "byar", nil])
+        #expect(t.doubles("rate") == [0, 4.5, 10, 2.75, nil])
+        #expect(t.doubles("lower95")[0] == 0)
+        let zeroUpper = try #require(t.doubles("upper95")[0])
+        #expect(abs(zeroUpper - 3.6888794541139354) < 1e-9)   // exact upper for 0 events per 1000 of 1000
+        let nine = PoissonInterval(events: 9, confidence: 0.998)
+        #expect(abs(t.doubles("lower998")[1]! - nine.lower / 2000 * 1000) < 1e-12)
+        let eleven = PoissonInterval(events: 11, confidence: 0.95)
+        #expect(abs(t.doubles("upper95")[3]! - eleven.upper / 4000 * 1000) < 1e-12)
+        #expect(t.texts("statistic")[0] == "events per 1000 population")
+    }
+
+    @Test func negativeCountsAndNonPositiveDenominatorsNameTheRow() throws {
+        let session = small()
+        _ = session.execute("let bad = units | derive events = if(unit == \"C\", -1, events)")
+        let (message, rendered) = try #require(firstError("bad | rate events per 1000 population", session))
+        #expect(message == "row 3: events is -1; a count cannot be negative")
+        #expect(rendered?.contains("  | bad | rate events per 1000 population\n  |            ^^^^^^") == true)
+        _ = session.execute("let empty = units | derive population = if(unit == \"B\", 0, population)")
+        let (zero, _) = try #require(firstError("empty | rate events per 1000 population", session))
+        #expect(zero == "row 2: population is 0; the denominator must be positive")
+    }
+
+    @Test func signatureErrorsComeBeforeAnythingRuns() throws {
+        #expect(firstError("units | rate events per population", small())?.0 == "expected a number after 'per', found 'population'")
+        #expect(firstError("units | rate unit per 1000 population", small())?.0 == "the count X must be a number, not text")
+        #expect(firstError("units | rat events per 1000 population", small())?.1?.contains("did you mean 'rate'?") == true)
+    }
+}
+
+@Suite struct ProportionStageTests {
+    @Test func wilsonLimitsForZeroAndAll() throws {
+        let session = small()
+        session.define("shares", Table.from(names: ["x", "n"], types: [.integer, .integer],
+                                            rows: [[.integer(0), .integer(50)], [.integer(50), .integer(50)], [.integer(12), .integer(40)]]), origin: "test")
+        let t = try result("shares | proportion x of n per 100", session)
+        #expect(t.doubles("proportion") == [0, 100, 30])
+        #expect(t.doubles("lower95")[0] == 0)
+        #expect(abs(t.doubles("upper95")[0]! - 7.134759913335871) < 1e-9)
+        #expect(abs(t.doubles("lower95")[1]! - 92.86524008666412) < 1e-9)
+        #expect(abs(t.doubles("upper998")[2]! - 54.3382975566607) < 1e-9)
+        #expect(t.texts("method") == ["wilson", "wilson", "wilson"])
+        #expect(firstError("shares | proportion n of x", session)?.0 == "row 1: x is 0; the denominator must be positive")
+        #expect(firstError("shares | where x > 0 | proportion n of x", session)?.0 == "row 2: n (40) is larger than x (12)")
+    }
+}
+
+@Suite struct CompareStageTests {
+    @Test func pooledGroupAndOverallAreSumOverSum() throws {
+        let t = try result("units | compare events per 1000 population within group", small())
+        // g1: (0 + 9) / (1000 + 2000); g2: rows with a numerator only: (10 + 11) / (1000 + 4000).
+        #expect(t.doubles("group_rate")[0] == 3)
+        #expect(abs(t.doubles("group_rate")[2]! - 4.2) < 1e-12)
+        #expect(abs(t.doubles("overall_rate")[0]! - 30.0 / 8000 * 1000) < 1e-12)
+        // A (0 events, upper 3.69) vs g1's 3: similar; C (lower 4.79) vs g2's 4.2: higher;
+        // against the overall 3.75, A's upper 3.69 is below: lower.
+        #expect(t.texts("vs_group") == ["similar", "similar", "higher", "similar", nil])
+        #expect(t.texts("vs_overall") == ["lower", "similar", "higher", "similar", nil])
+    }
+
+    @Test func againstAPublishedBenchmark() throws {
+        let t = try result("units | compare events per 1000 population against 2", small())
+        #expect(t.doubles("overall_rate") == [2, 2, 2, 2, 2])
+        // B: 9 events per 2000, exact lower limit 4.115/2000·1000 = 2.06 > 2: higher.
+        #expect(t.texts("vs_overall") == ["similar", "higher", "higher", "similar", nil])
+        #expect(t.column("group_rate") == nil)
+    }
+
+    @Test func proportionsCompareWithWilson() throws {
+        let session = small()
+        let t = try result("units | compare events of population per 100 within group", session)
+        #expect(t.doubles("proportion")[2] == 1)
+        #expect(t.texts("method")[0] == "wilson")
+        #expect(t.doubles("group_rate")[0] == 0.3)
+    }
+
+    @Test func demoPalliationClusterRateMatchesAHandComputation() throws {
+        let session = demoSession()
+        _ = session.execute("""
+            let palliation = billing
+              | where service_code in ("0130", "0421") and year(service_date) == 2023
+              | summarize services = sum(count) by practice_id
+            let rates = practices | join left palliation on practice_id | derive services = coalesce(services, 0)
+              | compare services per 1000 listed_patients within cluster
+            """)
+        let rates = try #require(session.datasets["rates"])
+        // By hand: sum the 2023 palliation services and the list sizes of one cluster's practices.
+        let cluster = rates.texts("cluster")[0]!
+        let practices = demo["practices"]!, billing = demo["billing"]!
+        var members: Set<String> = [], listed = 0.0
+        for r in 0..<practices.rowCount where practices.column("cluster")!.value(at: r) == .text(cluster) {
+            members.insert(practices.column("practice_id")!.value(at: r).description)
+            listed += practices.column("listed_patients")!.value(at: r).doubleValue!
+        }
+        var services = 0.0, allServices = 0.0
+        for r in 0..<billing.rowCount {
+            let code = billing.column("service_code")!.value(at: r).description
+            guard code == "0130" || code == "0421" else { continue }
+            guard case .date(let d) = billing.column("service_date")!.value(at: r), CivilDate(daysSinceEpoch: d).year == 2023 else { continue }
+            let count = billing.column("count")!.value(at: r).doubleValue!
+            allServices += count
+            if members.contains(billing.column("practice_id")!.value(at: r).description) { services += count }
+        }
+        let allListed = (0..<practices.rowCount).map { practices.column("listed_patients")!.value(at: $0).doubleValue! }.reduce(0, +)
+        #expect(abs(rates.doubles("group_rate")[0]! - services / listed * 1000) < 1e-9)
+        #expect(abs(rates.doubles("overall_rate")[0]! - allServices / allListed * 1000) < 1e-9)
+        #expect(Set(rates.texts("vs_group").compactMap { $0 }).isSubset(of: ["higher", "similar", "lower"]))
+    }
+}
+
+@Suite struct PluginSurfaceTests {
+    @Test func everyPluginStageIsDocumentedAndItsExampleRuns() throws {
+        for plugin in BuiltInPlugins.all {
+            #expect(!plugin.summary.isEmpty)
+            for stage in plugin.stages {
+                #expect(!stage.summary.isEmpty && stage.usage.hasPrefix(stage.name))
+                let session = demoSession()
+                _ = session.execute("let palliation = billing | where service_code in (\"0130\", \"0421\") | summarize services = sum(count) by practice_id")
+                let out = session.execute(stage.example)
+                let errors = out.compactMap { if case .error(let d, _) = $0 { return d.message } else { return nil } }
+                #expect(errors.isEmpty, "example of \(stage.name): \(errors)")
+                #expect(session.execute(".help \(stage.name)").contains { if case .text(let s) = $0 { return s.contains(stage.usage) } else { return false } })
+            }
+        }
+    }
+
+    @Test func pluginsAreListed() throws {
+        let t = try result(".plugins")
+        #expect(t.texts("stage") == ["rate", "proportion", "compare"])
+    }
+}
+
+/// The real QOF data: palliative care register per 1000 for every practice, PCN and England.
+@Suite(.enabled(if: TestEnvironment.qof != nil, "needs ../shared/data/real/qof-2019-20"))
+struct QOFRatesTests {
+    @Test func englandPalliativeCareRegisterPer1000() throws {
+        let session = Session(workingDirectory: TestEnvironment.qof!.path)
+        let t = try result("""
+            load prevalence "PREVALENCE_1920.csv"
+            load geography "MAPPING_NHS_GEOGRAPHIES_1920.csv"
+            prevalence | where GROUP_CODE == "PC" | join left geography on PRACTICE_CODE
+              | compare REGISTER per 1000 PATIENT_LIST_SIZE within PCN_NAME
+            """, session)
+        #expect(t.rowCount == 6720)
+        let england = try #require(t.doubles("overall_rate")[0])
+        #expect((england * 1000).rounded() / 1000 == 4.779)
+        #expect(abs(england - 288_671.0 / 60_407_685.0 * 1000) < 1e-12)
+        #expect(t.texts("vs_overall").allSatisfy { ["higher", "similar", "lower"].contains($0 ?? "") })
+        #expect(t.doubles("group_rate").allSatisfy { $0 != nil })
+    }
+}
