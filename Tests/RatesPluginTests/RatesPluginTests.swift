@@ -176,7 +176,7 @@ extension Table {
 
     @Test func pluginsAreListed() throws {
         let t = try result(".plugins")
-        #expect(t.texts("stage") == ["rate", "proportion", "compare"])
+        #expect(t.texts("stage") == ["rate", "proportion", "compare", "funnel"])
     }
 }
 
@@ -197,5 +197,38 @@ struct QOFRatesTests {
         #expect(abs(england - 288_671.0 / 60_407_685.0 * 1000) < 1e-12)
         #expect(t.texts("vs_overall").allSatisfy { ["higher", "similar", "lower"].contains($0 ?? "") })
         #expect(t.doubles("group_rate").allSatisfy { $0 != nil })
+    }
+}
+
+@Suite struct FunnelStageTests {
+    @Test func limitsAtEachDenominatorAroundThePooledTarget() throws {
+        let t = try result("units | funnel events per 1000 population", small())
+        let target = 30.0 / 8000 * 1000
+        #expect(t.doubles("target")[0].map { abs($0 - target) < 1e-12 } == true)
+        let expected = FunnelLimits.poissonRate(target: target, denominator: 4000, multiplier: 1000, confidence: 0.95)
+        #expect(t.doubles("funnel_upper95")[3] == expected.upper)
+        #expect(t.texts("funnel_flag")[4] == nil)            // no numerator: no flag
+        #expect(t.texts("funnel_flag")[2] == "High (0.025)") // 10 per 1000 against 3.75
+        #expect(t.texts("funnel_method")[0] == "exact Poisson")
+        #expect(t.doubles("phi")[0]! > 0)
+    }
+
+    @Test func adjustedLimitsAreWiderWhenOverdispersed() throws {
+        let session = demoSession()
+        _ = session.execute("let palliation = billing | where service_code in (\"0130\", \"0421\") and year(service_date) == 2023 | summarize services = sum(count) by practice_id")
+        let plain = try result("practices | join left palliation on practice_id | derive services = coalesce(services, 0) | funnel services per 1000 listed_patients | sort practice_id", session)
+        let adjusted = try result("practices | join left palliation on practice_id | derive services = coalesce(services, 0) | funnel services per 1000 listed_patients adjusted | sort practice_id", session)
+        let tau2 = try #require(adjusted.doubles("tau2")[0])
+        #expect(tau2 > 0)
+        for r in 0..<plain.rowCount { #expect(adjusted.doubles("funnel_upper998")[r]! > plain.doubles("funnel_upper998")[r]!) }
+        let flagged = { (t: Table) in t.texts("funnel_flag").filter { $0 != "Not significant" }.count }
+        #expect(flagged(adjusted) < flagged(plain))
+        #expect(adjusted.texts("funnel_method")[0]!.hasPrefix("overdispersion-adjusted"))
+    }
+
+    @Test func proportionsWithinGroups() throws {
+        let t = try result("units | funnel events of population per 100 within group", small())
+        #expect(t.doubles("target")[0] == 0.3)
+        #expect(t.texts("funnel_method")[0] == "normal approximation (PHE)")
     }
 }

@@ -178,6 +178,8 @@ extension Planner {
         for argument in arguments {
             call.ranges[argument.key] = argument.expr?.range ?? argument.range
             if let number = argument.number { call.numbers[argument.key] = number }
+            // A keyword on its own (a flag such as `adjusted`) counts as the number 1.
+            if argument.number == nil, argument.expr == nil { call.numbers[argument.key] = 1 }
             if let e = argument.expr {
                 call.expressions[argument.key] = try bind(e, input)
                 call.labels[argument.key] = SyntaxPrinter.label(e)

@@ -1,0 +1,131 @@
+import Foundation
+import PluginKit
+import Statistics
+import Tabular
+
+/// `funnel X per M N [within G] [adjusted]` or `funnel X of N [per M] [within G] [adjusted]`:
+/// control limits at each row's denominator around the pooled target, PHE's significance labels,
+/// and the overdispersion estimate; `adjusted` widens the limits by τ² (FunnelPlotR).
+enum FunnelStage {
+    static let stage = Stage(
+        name: "funnel", usage: "funnel X per M N [within G] [adjusted]  ·  funnel X of N [per M] [within G] [adjusted]",
+        summary: "Adds target, funnel_lower95/upper95/lower998/upper998 at each row's denominator, funnel_flag (High/Low (0.025/0.001), Not significant), phi and tau2; adjusted uses overdispersion-adjusted limits.",
+        example: "practices | join left palliation on practice_id | derive services = coalesce(services, 0) | funnel services per 1000 listed_patients",
+        parameters: [Parameter(keyword: nil, placeholder: "X"), Parameter(keyword: "of", placeholder: "N"),
+                     Parameter(keyword: "per", takesNumber: true, expressionOptional: true, placeholder: "M [N]"),
+                     Parameter(keyword: "within", placeholder: "G"),
+                     Parameter(keyword: "adjusted", takesExpression: false, placeholder: "")],
+        outputs: { (input, shapes) throws(StageError) -> [Field] in
+            let isProportion = shapes.has("of")
+            if isProportion {
+                if shapes.types["per"] != nil { throw StageError("write either 'X of N [per M]' or 'X per M N', not both", argument: "per") }
+                try requireNumeric(shapes, [("", "the count X"), ("of", "the total N")])
+            } else {
+                guard shapes.numbers["per"] != nil, shapes.types["per"] != nil else {
+                    throw StageError("funnel needs 'per M N' for rates or 'of N' for proportions", argument: "per",
+                                     suggestion: "e.g. funnel services per 1000 listed_patients")
+                }
+                try requireNumeric(shapes, [("", "the count X"), ("per", "the denominator N")])
+            }
+            return merge(input, [Field(isProportion ? "proportion" : "rate", .decimal)] + fields)
+        },
+        run: { (table, arguments) throws(StageError) -> Table in
+            let isProportion = arguments.columns["of"] != nil
+            let multiplier = arguments.numbers["per"] ?? 1
+            let adjusted = arguments.numbers["adjusted"] != nil
+            let key = isProportion ? "of" : "per"
+            let measure = try Measure(kind: isProportion ? .proportion : .rate, x: arguments.columns[""]!, n: arguments.columns[key]!,
+                                      multiplier: multiplier, xLabel: arguments.labels[""] ?? "X", nLabel: arguments.labels[key] ?? "N")
+            let rows = table.rowCount
+            var groups: [Value: [Int]] = [:]
+            if let g = arguments.columns["within"] {
+                for r in 0..<rows { groups[g.value(at: r), default: []].append(r) }
+            } else {
+                groups[.null] = Array(0..<rows)
+            }
+            var out = FunnelColumns(rows: rows)
+            for (_, members) in groups {
+                out.fill(members, measure: measure, proportion: isProportion, adjusted: adjusted)
+            }
+            return merge(table, [decimal(measure.valueName, measure.value)] + out.columns)
+        })
+
+    static let fields = [Field("target", .decimal), Field("funnel_lower95", .decimal), Field("funnel_upper95", .decimal),
+                         Field("funnel_lower998", .decimal), Field("funnel_upper998", .decimal), Field("funnel_flag", .text),
+                         Field("phi", .decimal), Field("tau2", .decimal), Field("funnel_method", .text)]
+}
+
+/// The funnel columns being filled group by group.
+struct FunnelColumns {
+    var target: [Double?], lower95: [Double?], upper95: [Double?], lower998: [Double?], upper998: [Double?]
+    var flag: [String?], phi: [Double?], tau2: [Double?], method: [String?]
+
+    init(rows: Int) {
+        let none = [Double?](repeating: nil, count: rows)
+        (target, lower95, upper95, lower998, upper998, phi, tau2) = (none, none, none, none, none, none, none)
+        flag = [String?](repeating: nil, count: rows)
+        method = flag
+    }
+
+    /// Computes the limits and flags for the rows of one group around its pooled target.
+    mutating func fill(_ members: [Int], measure: Measure, proportion: Bool, adjusted: Bool) {
+        let counted = members.filter { measure.numerators[$0] != nil }
+        guard let pooled = measure.pooled(counted), !counted.isEmpty else { return }
+        let m = measure.multiplier
+        let average = pooled / m
+        // Overdispersion on the variance-stabilising scale of the statistic.
+        let units: [Overdispersion.Unit] = counted.compactMap { r in
+            let x = measure.numerators[r]!, n = measure.denominators[r]!
+            if proportion { return Overdispersion.proportionUnit(x: x, n: n) }
+            let expected = average * n
+            return expected > 0 ? Overdispersion.rateUnit(observed: x, expected: expected) : nil
+        }
+        let targetTransformed = proportion ? asin(average.squareRoot()) : 1
+        let od = Overdispersion(units: units, target: targetTransformed)
+        let label: String
+        if adjusted {
+            label = String(format: "overdispersion-adjusted (%@, 10%% winsorised, phi %.3f, tau2 %.5f)", proportion ? "arcsine" : "square root", od.phi, od.tau2)
+        } else {
+            label = proportion ? "normal approximation (PHE)" : "exact Poisson"
+        }
+        for r in counted {
+            let n = measure.denominators[r]!
+            var limits: [(Double, Double)] = []
+            for (_, confidence) in FunnelLimits.levels {
+                if adjusted {
+                    let z = Distributions.normalQuantile(confidence + (1 - confidence) / 2)
+                    if proportion {
+                        let spread = z * (1 / (4 * n) + od.tau2).squareRoot()
+                        let lo = max(0, targetTransformed - spread), hi = min(Double.pi / 2, targetTransformed + spread)
+                        limits.append((sin(lo) * sin(lo) * m, sin(hi) * sin(hi) * m))
+                    } else {
+                        let expected = average * n
+                        let spread = z * (1 / (4 * expected) + od.tau2).squareRoot()
+                        let lo = max(0, 1 - spread), hi = 1 + spread
+                        limits.append((pooled * lo * lo, pooled * hi * hi))
+                    }
+                } else if proportion {
+                    let l = FunnelLimits.proportion(average: average, denominator: n, multiplier: m, confidence: confidence)
+                    limits.append((l.lower, l.upper))
+                } else {
+                    let l = FunnelLimits.poissonRate(target: pooled, denominator: n, multiplier: m, confidence: confidence)
+                    limits.append((l.lower, l.upper))
+                }
+            }
+            target[r] = pooled
+            (lower95[r], upper95[r]) = (limits[0].0, limits[0].1)
+            (lower998[r], upper998[r]) = (limits[1].0, limits[1].1)
+            flag[r] = FunnelLimits.flag(value: measure.value[r]!, lower95: limits[0].0, upper95: limits[0].1,
+                                        lower998: limits[1].0, upper998: limits[1].1)
+            phi[r] = od.phi
+            tau2[r] = od.tau2
+            method[r] = label
+        }
+    }
+
+    var columns: [Column] {
+        [decimal("target", target), decimal("funnel_lower95", lower95), decimal("funnel_upper95", upper95),
+         decimal("funnel_lower998", lower998), decimal("funnel_upper998", upper998), text("funnel_flag", flag),
+         decimal("phi", phi), decimal("tau2", tau2), text("funnel_method", method)]
+    }
+}

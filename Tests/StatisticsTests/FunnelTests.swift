@@ -1,0 +1,49 @@
+import Testing
+import Statistics
+
+/// Expected values: FunnelPlotR's `poisson_limits`, PHE's `sigma_adjustment` and FunnelPlotR's
+/// φ/τ² (CQC square-root z-scores, 10% winsorised) re-implemented independently in Python with
+/// scipy 1.17.1 and numpy 2.4.6 (np.quantile's default equals R's type 7).
+@Suite struct FunnelTests {
+    @Test func poissonLimitsForARate() {
+        let l95 = FunnelLimits.poissonRate(target: 17.5, denominator: 2380, multiplier: 1000, confidence: 0.95)
+        let l998 = FunnelLimits.poissonRate(target: 17.5, denominator: 2380, multiplier: 1000, confidence: 0.998)
+        #expect(close(l95.lower, 12.771934063837335))
+        #expect(close(l95.upper, 23.200827847724995))
+        #expect(close(l998.lower, 10.459258703051542))
+        #expect(close(l998.upper, 27.087519849392223))
+    }
+
+    @Test func pheProportionLimits() {
+        let l95 = FunnelLimits.proportion(average: 0.3, denominator: 400, multiplier: 100, confidence: 0.95)
+        let l998 = FunnelLimits.proportion(average: 0.3, denominator: 400, multiplier: 100, confidence: 0.998)
+        #expect(close(l95.lower, 25.50915834072896))
+        #expect(close(l95.upper, 34.49084165927104))
+        #expect(close(l998.lower, 22.919388270994023))
+        #expect(close(l998.upper, 37.08061172900597))
+    }
+
+    @Test func overdispersionOfRatesIncludingAZeroCount() {
+        let observed = [5.0, 12, 30, 8, 0, 22, 15, 40], population = [1000.0, 1500, 2000, 900, 800, 2500, 1200, 3000]
+        let target = observed.reduce(0, +) / population.reduce(0, +)
+        let units = zip(observed, population).map { Overdispersion.rateUnit(observed: $0, expected: target * $1) }
+        let od = Overdispersion(units: units, target: 1)
+        #expect(close(od.phi, 2.5528740263562906))
+        #expect(close(od.tau2, 0.029999507562429393))
+    }
+
+    @Test func noOverdispersionGivesTauZero() {
+        let units = [Overdispersion.Unit(y: 1.01, s: 0.1), Overdispersion.Unit(y: 0.99, s: 0.1), Overdispersion.Unit(y: 1.0, s: 0.1)]
+        let od = Overdispersion(units: units, target: 1)
+        #expect(od.phi < 1)
+        #expect(od.tau2 == 0)
+    }
+
+    @Test func flagsFollowPhe() {
+        #expect(FunnelLimits.flag(value: 30, lower95: 12, upper95: 23, lower998: 10, upper998: 27) == "High (0.001)")
+        #expect(FunnelLimits.flag(value: 25, lower95: 12, upper95: 23, lower998: 10, upper998: 27) == "High (0.025)")
+        #expect(FunnelLimits.flag(value: 11, lower95: 12, upper95: 23, lower998: 10, upper998: 27) == "Low (0.025)")
+        #expect(FunnelLimits.flag(value: 0, lower95: 12, upper95: 23, lower998: 10, upper998: 27) == "Low (0.001)")
+        #expect(FunnelLimits.flag(value: 17, lower95: 12, upper95: 23, lower998: 10, upper998: 27) == "Not significant")
+    }
+}
