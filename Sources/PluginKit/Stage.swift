@@ -69,10 +69,13 @@ public struct ArgumentShapes: Sendable {
     public var types: [String: DataType]
     /// The constant numbers, by key.
     public var numbers: [String: Double]
+    /// Each expression as typed, by key (a plain column reference is its name).
+    public var labels: [String: String]
     /// Creates argument shapes.
-    public init(types: [String: DataType], numbers: [String: Double]) {
+    public init(types: [String: DataType], numbers: [String: Double], labels: [String: String] = [:]) {
         self.types = types
         self.numbers = numbers
+        self.labels = labels
     }
     /// Whether an expression or number was given under the key.
     public func has(_ key: String) -> Bool { types[key] != nil || numbers[key] != nil }

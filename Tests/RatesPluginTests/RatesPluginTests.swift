@@ -176,7 +176,7 @@ extension Table {
 
     @Test func pluginsAreListed() throws {
         let t = try result(".plugins")
-        #expect(t.texts("stage") == ["rate", "proportion", "compare", "funnel"])
+        #expect(t.texts("stage") == ["rate", "proportion", "compare", "funnel", "variation"])
     }
 }
 
@@ -230,5 +230,31 @@ struct QOFRatesTests {
         let t = try result("units | funnel events of population per 100 within group", small())
         #expect(t.doubles("target")[0] == 0.3)
         #expect(t.texts("funnel_method")[0] == "normal approximation (PHE)")
+    }
+}
+
+@Suite struct VariationStageTests {
+    @Test func oneRowPerGroupWithZeroRatesHandledExplicitly() throws {
+        let t = try result("units | variation events per 1000 population by group", small())
+        #expect(t.columnNames.first == "group")
+        #expect(t.texts("group") == ["g1", "g2"])
+        #expect(t.doubles("units") == [2, 2])            // E has no numerator and is left out
+        #expect(t.doubles("pooled_rate")[0] == 3)
+        #expect(t.doubles("eq")[0] == nil)               // A has rate 0
+        #expect(t.texts("notes")[0]!.contains("eq: a unit has rate 0"))
+        #expect(t.doubles("eq_eb") == [nil, nil])         // 5 units or fewer
+        #expect(abs(t.doubles("cv")[1]! - (((10 - 6.375) * (10 - 6.375) + (2.75 - 6.375) * (2.75 - 6.375)).squareRoot() / 6.375)) < 1e-12)
+    }
+
+    @Test func demoClustersAndTheRegion() throws {
+        let session = demoSession()
+        _ = session.execute("let palliation = billing | where service_code in (\"0130\", \"0421\") and year(service_date) == 2023 | summarize services = sum(count) by practice_id")
+        let region = try result("practices | join left palliation on practice_id | derive services = coalesce(services, 0) | variation services per 1000 listed_patients", session)
+        #expect(region.rowCount == 1)
+        #expect(region.doubles("units") == [66])
+        #expect(region.doubles("eq_eb")[0]! > 1)
+        let clusters = try result("practices | join left palliation on practice_id | derive services = coalesce(services, 0) | variation services per 1000 listed_patients by cluster mcpherson", session)
+        #expect(clusters.columnNames.first == "cluster")
+        #expect(clusters.texts("notes").allSatisfy { $0!.hasPrefix("scv: McPherson") })
     }
 }

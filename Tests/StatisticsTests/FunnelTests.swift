@@ -47,3 +47,25 @@ import Statistics
         #expect(FunnelLimits.flag(value: 17, lower95: 12, upper95: 23, lower998: 10, upper998: 27) == "Not significant")
     }
 }
+
+/// Expected values: sava's SCV and EBpoisson0/EQ formulas in Python (scipy.special.digamma,
+/// scipy.optimize.brentq to 1e-14, np.quantile type 7). sava's own α comes from uniroot with its
+/// default tolerance (about 1e-4), so sava prints α to fewer digits than this solves it.
+@Suite struct SmallAreaVariationTests {
+    let o = [5.0, 12, 30, 8, 0, 22, 15, 40, 3, 19]
+    let n = [1000.0, 1500, 2000, 900, 800, 2500, 1200, 3000, 700, 1800]
+    var e: [Double] { let rate = o.reduce(0, +) / n.reduce(0, +); return n.map { $0 * rate } }
+
+    @Test func scvDiehrAndMcPherson() {
+        #expect(close(SmallAreaVariation.scv(observed: o, expected: e)!, 0.12621166792642985))
+        #expect(SmallAreaVariation.scv(observed: o, expected: e, mcpherson: true) == nil)   // log(0)
+        let keep = o.indices.filter { o[$0] > 0 }
+        #expect(close(SmallAreaVariation.scv(observed: keep.map { o[$0] }, expected: keep.map { e[$0] }, mcpherson: true)!, 0.09948844797147222))
+    }
+
+    @Test func empiricalBayesShapeAndExtremalQuotient() {
+        #expect(close(SmallAreaVariation.poissonGammaShape(observed: o, expected: e)!, 5.84620171094051, relative: 1e-9))
+        #expect(close(SmallAreaVariation.empiricalBayesEQ(observed: o, expected: e)!, 1.730574656489401, relative: 1e-9))
+        #expect(SmallAreaVariation.empiricalBayesEQ(observed: Array(o.prefix(5)), expected: Array(e.prefix(5))) == nil)
+    }
+}

@@ -185,7 +185,7 @@ extension Planner {
                 call.labels[argument.key] = SyntaxPrinter.label(e)
             }
         }
-        let shapes = ArgumentShapes(types: call.expressions.mapValues(\.type), numbers: call.numbers)
+        let shapes = ArgumentShapes(types: call.expressions.mapValues(\.type), numbers: call.numbers, labels: call.labels)
         let output: Schema
         do {
             output = try stage.outputs(input, shapes)
