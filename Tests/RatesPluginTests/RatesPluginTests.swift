@@ -176,7 +176,7 @@ extension Table {
 
     @Test func pluginsAreListed() throws {
         let t = try result(".plugins")
-        #expect(t.texts("stage") == ["rate", "proportion", "compare", "funnel", "variation"])
+        #expect(t.texts("stage") == ["rate", "proportion", "compare", "funnel", "variation", "standardize"])
     }
 }
 
@@ -256,5 +256,40 @@ struct QOFRatesTests {
         let clusters = try result("practices | join left palliation on practice_id | derive services = coalesce(services, 0) | variation services per 1000 listed_patients by cluster mcpherson", session)
         #expect(clusters.columnNames.first == "cluster")
         #expect(clusters.texts("notes").allSatisfy { $0!.hasPrefix("scv: McPherson") })
+    }
+}
+
+@Suite struct StandardizeStageTests {
+    func bands() -> Session {
+        let session = demoSession()
+        let labels = ["0-4", "5-9", "10-14", "15-19", "20-24", "25-29", "30-34", "35-39", "40-44", "45-49", "50-54",
+                      "55-59", "60-64", "65-69", "70-74", "75-79", "80-84", "85-89", "90+"]
+        let x: [Int64] = [0, 1, 0, 2, 1, 3, 2, 4, 5, 6, 8, 10, 12, 15, 20, 22, 25, 18, 12]
+        let n: [Int64] = [5000, 5200, 5100, 4900, 5500, 6000, 6200, 6500, 6600, 6400, 6300, 6000, 5800, 5000, 4200, 3100, 2000, 1100, 500]
+        var rows: [[Value]] = []
+        for i in labels.indices {
+            rows.append([.text("A"), .text(labels[i]), .integer(x[i]), .integer(n[i])])
+            rows.append([.text("B"), .text(labels[i]), .integer(i == 18 ? 9 : 0), .integer(n[i])])
+        }
+        session.define("ages", Table.from(names: ["unit", "band", "deaths", "pop"], types: [.text, .text, .integer, .integer], rows: rows), origin: "test")
+        return session
+    }
+
+    @Test func directRatesPerGroupWithTheUnderTenRule() throws {
+        let t = try result("ages | standardize deaths per 100000 pop age band by unit", bands())
+        #expect(t.columnNames.prefix(4) == ["unit", "observed", "population", "dsr"])
+        #expect(abs(t.doubles("dsr")[0]! - 206.29158661689848) < 1e-9)
+        #expect(t.doubles("dsr")[1] == nil)
+        #expect(t.texts("method") == ["dobson", "not reported: fewer than 10 events"])
+        #expect(t.texts("statistic")[0]!.contains("European Standard Population 2013"))
+    }
+
+    @Test func indirectRatiosUseAllRowsAsReference() throws {
+        let t = try result("ages | standardize deaths per 100 pop age band by unit indirect", bands())
+        // Both units have the same populations, so each expects half of all events in each band.
+        let expected = (166.0 + 9.0) / 2
+        #expect(abs(t.doubles("expected")[0]! - expected) < 1e-9)
+        #expect(abs(t.doubles("ratio")[1]! - 9 / expected * 100) < 1e-9)
+        #expect(t.texts("method") == ["byar", "exact"])
     }
 }

@@ -69,3 +69,47 @@ import Statistics
         #expect(SmallAreaVariation.empiricalBayesEQ(observed: Array(o.prefix(5)), expected: Array(e.prefix(5))) == nil)
     }
 }
+
+/// Expected values: PHE's calculate_dsr formulas (Dobson with Byar's limits of the total) in
+/// Python with scipy 1.17.1; ESP 2013 weights from the standard itself.
+@Suite struct StandardisationTests {
+    let x: [Double] = [0, 1, 0, 2, 1, 3, 2, 4, 5, 6, 8, 10, 12, 15, 20, 22, 25, 18, 12]
+    let n: [Double] = [5000, 5200, 5100, 4900, 5500, 6000, 6200, 6500, 6600, 6400, 6300, 6000, 5800, 5000, 4200, 3100, 2000, 1100, 500]
+
+    @Test func dsrWithDobsonLimits() throws {
+        let r = Standardisation.directRate(events: x, population: n, weights: Standardisation.esp2013, multiplier: 100_000)
+        #expect(close(try #require(r.value), 206.29158661689848))
+        #expect(close(try #require(r.lower95), 175.5634143926648))
+        #expect(close(try #require(r.upper95), 240.77516518317103))
+        #expect(close(try #require(r.lower998), 159.49363736496267))
+        #expect(close(try #require(r.upper998), 261.7102469557926))
+    }
+
+    @Test func dsrIsNotReportedBelowTenEvents() {
+        var few = [Double](repeating: 0, count: 19)
+        few[18] = 9
+        #expect(Standardisation.directRate(events: few, population: n, weights: Standardisation.esp2013, multiplier: 100_000) == Standardisation.DirectRate())
+        few[17] = 1
+        #expect(Standardisation.directRate(events: few, population: n, weights: Standardisation.esp2013, multiplier: 100_000).value != nil)
+    }
+
+    @Test func esp2013BandsAndLabels() {
+        #expect(Standardisation.esp2013.reduce(0, +) == 100_000)
+        #expect(Standardisation.esp2013.count == 19)
+        #expect(Standardisation.esp2013Band("0-4") == 0)
+        #expect(Standardisation.esp2013Band("05-09") == 1)
+        #expect(Standardisation.esp2013Band("90+") == 18)
+        #expect(Standardisation.esp2013Band("90 år og derover") == 18)
+        #expect(Standardisation.esp2013Band("85+") == nil)
+        #expect(Standardisation.esp2013Band("3-7") == nil)
+    }
+
+    @Test func isrIsObservedOverExpectedWithCountLimits() {
+        let r = Standardisation.indirectRatio(observed: 9, expected: 12, multiplier: 100)
+        #expect(r.value == 75)
+        #expect(r.method == .exact)
+        #expect(close(r.lower95, 4.115373097378334 / 12 * 100))
+        #expect(close(r.upper998, 22.65737330906293 / 12 * 100))
+        #expect(Standardisation.indirectRatio(observed: 10, expected: 12, multiplier: 100).method == .byar)
+    }
+}

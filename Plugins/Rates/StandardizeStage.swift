@@ -1,0 +1,153 @@
+import PluginKit
+import Statistics
+import Tabular
+
+/// `standardize X per M N age A [by G] [weight W] [indirect]`: age-standardised figures, one row
+/// per group, from one row per group and age band.
+///
+/// Direct (default): the DSR with Dobson limits, weights from the European Standard Population
+/// 2013 (19 bands, A's labels such as "0-4" … "90+") or from a column W the user joined in; not
+/// reported below 10 events. `indirect`: the standardised ratio O/E·M, E from the age-band rates
+/// of all rows (the whole region as reference), exact or Byar limits of O over E.
+enum StandardizeStage {
+    static let stage = Stage(
+        name: "standardize", usage: "standardize X per M N age A [by G] [weight W] [indirect]",
+        summary: "One row per group: directly standardised rate (ESP 2013 or your weights, Dobson limits, none below 10 events) or, with indirect, the standardised ratio O/E with exact/Byar limits.",
+        example: "billing | where service_code in (\"0130\", \"0421\") | derive band = \"70-74\" | summarize services = sum(count) by practice_id, band | join practices on practice_id | standardize services per 100000 listed_patients age band by cluster",
+        parameters: [Parameter(keyword: nil, placeholder: "X"), Parameter(keyword: "per", takesNumber: true, placeholder: "M N"),
+                     Parameter(keyword: "age", placeholder: "A"), Parameter(keyword: "by", placeholder: "G"),
+                     Parameter(keyword: "weight", placeholder: "W"), Parameter(keyword: "indirect", takesExpression: false, placeholder: "")],
+        outputs: { (input, shapes) throws(StageError) -> [Field] in
+            guard shapes.numbers["per"] != nil, shapes.types["per"] != nil else {
+                throw StageError("standardize needs a multiplier and a denominator: standardize X per M N age A", argument: "per")
+            }
+            guard shapes.types["age"] != nil else {
+                throw StageError("standardize needs the age-band column: … age A", argument: "*", suggestion: "e.g. standardize deaths per 100000 population age age_band by cluster")
+            }
+            try requireNumeric(shapes, [("", "the count X"), ("per", "the denominator N")])
+            if shapes.has("weight") {
+                if shapes.has("indirect") { throw StageError("weight is for direct standardisation; leave it out with indirect", argument: "weight") }
+                try requireNumeric(shapes, [("weight", "the standard population W")])
+            }
+            var out: [Field] = []
+            if let g = shapes.types["by"] { out.append(Field(groupName(shapes.labels["by"]), g)) }
+            if shapes.has("indirect") {
+                out += [Field("observed", .decimal), Field("expected", .decimal), Field("ratio", .decimal)]
+            } else {
+                out += [Field("observed", .decimal), Field("population", .decimal), Field("dsr", .decimal)]
+            }
+            out += [Field("lower95", .decimal), Field("upper95", .decimal), Field("lower998", .decimal), Field("upper998", .decimal),
+                    Field("method", .text), Field("statistic", .text)]
+            return out
+        },
+        run: { (table, arguments) throws(StageError) -> Table in
+            try Standardize(table: table, arguments: arguments).result()
+        })
+}
+
+/// The work of one `standardize` call.
+struct Standardize {
+    let table: Table
+    let arguments: Arguments
+    let multiplier: Double
+    let indirect: Bool
+
+    init(table: Table, arguments: Arguments) {
+        self.table = table
+        self.arguments = arguments
+        self.multiplier = arguments.numbers["per"]!
+        self.indirect = arguments.numbers["indirect"] != nil
+    }
+
+    /// Per group and band: summed events and population, and the band's standard weight.
+    struct Band {
+        var events = 0.0
+        var population = 0.0
+        var weight = 0.0
+        var missing = false
+    }
+
+    func result() throws(StageError) -> Table {
+        let x = arguments.columns[""]!, n = arguments.columns["per"]!, age = arguments.columns["age"]!
+        let groups = arguments.columns["by"], weights = arguments.columns["weight"]
+        let xLabel = arguments.labels[""] ?? "X", nLabel = arguments.labels["per"] ?? "N"
+        var order: [Value] = []
+        var bands: [Value: [Value: Band]] = [:]
+        var reference: [Value: (events: Double, population: Double)] = [:]
+        for r in 0..<table.rowCount {
+            let key = groups?.value(at: r) ?? .null
+            let band = age.value(at: r)
+            if bands[key] == nil { order.append(key); bands[key] = [:] }
+            var entry = bands[key]![band] ?? Band()
+            guard let ni = n.value(at: r).doubleValue else { continue }
+            if ni <= 0 { throw StageError("row \(r + 1): \(nLabel) is \(NumberFormat.plain(ni)); the denominator must be positive", argument: "per") }
+            if let xi = x.value(at: r).doubleValue {
+                if xi < 0 { throw StageError("row \(r + 1): \(xLabel) is \(NumberFormat.plain(xi)); a count cannot be negative", argument: "") }
+                entry.events += xi
+                reference[band, default: (0, 0)].events += xi
+            } else {
+                entry.missing = true
+            }
+            entry.population += ni
+            reference[band, default: (0, 0)].population += ni
+            if !indirect {
+                if let weights {
+                    guard let w = weights.value(at: r).doubleValue, w >= 0 else {
+                        throw StageError("row \(r + 1): the standard population weight is missing or negative", argument: "weight")
+                    }
+                    entry.weight = w
+                } else {
+                    let label = band.description
+                    guard let index = Standardisation.esp2013Band(label) else {
+                        throw StageError("row \(r + 1): the age band '\(label)' is not one of the European Standard Population 2013's 19 bands (0-4 … 85-89, 90+)",
+                                         argument: "age", suggestion: "join your own standard population and give it with weight W")
+                    }
+                    entry.weight = Standardisation.esp2013[index]
+                }
+            }
+            bands[key]![band] = entry
+        }
+        if groups != nil { order.sort { $0.description < $1.description } }
+        var rows: [[Value]] = []
+        let per = NumberFormat.plain(multiplier)
+        for key in order {
+            let list = Array(bands[key]!.values)
+            var row: [Value] = groups != nil ? [key] : []
+            let observed = list.reduce(0) { $0 + $1.events }
+            if list.contains(where: \.missing) {
+                row += [.null, .null, .null, .null, .null, .null, .null, .text("not reported: a count is missing"), .text(statisticLabel(per))]
+            } else if indirect {
+                var expected = 0.0
+                for (band, entry) in bands[key]! {
+                    let ref = reference[band]!
+                    expected += entry.population * (ref.population > 0 ? ref.events / ref.population : 0)
+                }
+                if expected > 0 {
+                    let r = Standardisation.indirectRatio(observed: observed, expected: expected, multiplier: multiplier)
+                    row += [.decimal(observed), .decimal(expected), .decimal(r.value), .decimal(r.lower95), .decimal(r.upper95),
+                            .decimal(r.lower998), .decimal(r.upper998), .text(r.method.rawValue), .text(statisticLabel(per))]
+                } else {
+                    row += [.decimal(observed), .decimal(expected), .null, .null, .null, .null, .null, .text("not reported: no expected events"), .text(statisticLabel(per))]
+                }
+            } else {
+                let dsr = Standardisation.directRate(events: list.map(\.events), population: list.map(\.population), weights: list.map(\.weight), multiplier: multiplier)
+                func v(_ d: Double?) -> Value { d.map(Value.decimal) ?? .null }
+                row += [.decimal(observed), .decimal(list.reduce(0) { $0 + $1.population }), v(dsr.value), v(dsr.lower95), v(dsr.upper95),
+                        v(dsr.lower998), v(dsr.upper998), .text(dsr.value == nil ? "not reported: fewer than 10 events" : "dobson"), .text(statisticLabel(per))]
+            }
+            rows.append(row)
+        }
+        var names = indirect ? ["observed", "expected", "ratio"] : ["observed", "population", "dsr"]
+        names += ["lower95", "upper95", "lower998", "upper998", "method", "statistic"]
+        var types = [DataType](repeating: .decimal, count: 7) + [.text, .text]
+        if let groups { names.insert(groupName(arguments.labels["by"]), at: 0); types.insert(groups.type, at: 0) }
+        return Table.from(names: names, types: types, rows: rows)
+    }
+
+    func statisticLabel(_ per: String) -> String {
+        let x = arguments.labels[""] ?? "X", n = arguments.labels["per"] ?? "N"
+        if indirect { return "indirectly standardised ratio of \(x) (× \(per)), reference: all rows' age-band rates" }
+        let standard = arguments.labels["weight"].map { "standard population \($0)" } ?? "European Standard Population 2013"
+        return "directly standardised \(x) per \(per) \(n), \(standard)"
+    }
+}
