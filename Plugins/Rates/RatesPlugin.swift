@@ -13,5 +13,5 @@ public struct RatesPlugin: Plugin {
     /// What it is for.
     public var summary: String { "Rates and proportions with 95% and 99.8% limits, compared with the cluster and the region." }
     /// Its stages.
-    public var stages: [Stage] { [RateStage.stage, ProportionStage.stage, CompareStage.stage, FunnelStage.stage, VariationStage.stage, StandardizeStage.stage] }
+    public var stages: [Stage] { [RateStage.stage, ProportionStage.stage, CompareStage.stage, FunnelStage.stage, VariationStage.stage, StandardizeStage.stage, FollowUpStage.stage] }
 }

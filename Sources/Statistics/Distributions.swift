@@ -22,6 +22,11 @@ public enum Distributions {
         qpois(p, lambda, 1, 0)
     }
 
+    /// The probability of at most `x` successes in `n` trials with probability `p` (R's `pbinom`).
+    public static func binomialProbability(_ x: Double, trials n: Double, probability p: Double) -> Double {
+        pbinom(x, n, p, 1, 0)
+    }
+
     /// The probability of at most `x` events from a Poisson distribution with mean `lambda` (R's `ppois`).
     public static func poissonProbability(_ x: Double, mean lambda: Double) -> Double {
         ppois(x, lambda, 1, 0)

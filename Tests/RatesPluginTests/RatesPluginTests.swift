@@ -176,7 +176,7 @@ extension Table {
 
     @Test func pluginsAreListed() throws {
         let t = try result(".plugins")
-        #expect(t.texts("stage") == ["rate", "proportion", "compare", "funnel", "variation", "standardize"])
+        #expect(t.texts("stage") == ["rate", "proportion", "compare", "funnel", "variation", "standardize", "followup"])
     }
 }
 
@@ -291,5 +291,37 @@ struct QOFRatesTests {
         #expect(abs(t.doubles("expected")[0]! - expected) < 1e-9)
         #expect(abs(t.doubles("ratio")[1]! - 9 / expected * 100) < 1e-9)
         #expect(t.texts("method") == ["byar", "exact"])
+    }
+}
+
+@Suite struct FollowUpStageTests {
+    func periods() -> Session {
+        let session = demoSession()
+        session.define("periods", Table.from(names: ["practice", "year", "services", "listed"], types: [.text, .integer, .integer, .integer], rows: [
+            [.text("P1"), .integer(2022), .integer(20), .integer(1000)], [.text("P1"), .integer(2023), .integer(35), .integer(1100)],
+            [.text("P2"), .integer(2022), .integer(0), .integer(900)], [.text("P2"), .integer(2023), .integer(12), .integer(900)],
+            [.text("P3"), .integer(2023), .integer(5), .integer(800)],
+            [.text("P4"), .integer(2022), .integer(7), .integer(700)],
+        ]), origin: "test")
+        return session
+    }
+
+    @Test func bothPeriodsChangeAndUnitsInOnePeriod() throws {
+        let t = try result("periods | followup services per 1000 listed period year by practice", periods())
+        #expect(t.texts("practice") == ["P1", "P2", "P3", "P4"])
+        #expect(t.doubles("baseline") == [2022, 2022, 2022, 2022])
+        #expect(t.doubles("baseline_rate")[0] == 20)
+        #expect(abs(t.doubles("followup_rate")[0]! - 35.0 / 1.1) < 1e-12)
+        #expect(abs(t.doubles("p_value")[0]! - 0.12294287964728182) < 1e-9)
+        #expect(t.texts("change_flag") == ["similar", "higher", nil, nil])
+        #expect(t.doubles("rate_ratio")[1] == nil)   // baseline rate 0
+        #expect(t.texts("status") == ["both periods", "both periods", "follow-up only", "baseline only"])
+    }
+
+    @Test func exactlyTwoPeriods() throws {
+        let session = periods()
+        _ = session.execute("let three = periods | derive year = if(practice == \"P4\", 2024, year)")
+        #expect(firstError("three | followup services per 1000 listed period year by practice", session)?.0
+                == "the period column must have exactly two values (baseline and follow-up), it has 3")
     }
 }

@@ -113,3 +113,12 @@ import Statistics
         #expect(Standardisation.indirectRatio(observed: 10, expected: 12, multiplier: 100).method == .byar)
     }
 }
+
+/// Expected value: the same conditional binomial test with scipy.stats.binom (cdf and sf).
+@Suite struct RateComparisonTests {
+    @Test func exactConditionalTest() {
+        #expect(close(RateComparison.pValue(events1: 20, exposure1: 1000, events2: 35, exposure2: 1100), 0.12294287964728182))
+        #expect(RateComparison.pValue(events1: 0, exposure1: 1000, events2: 0, exposure2: 1000) == 1)
+        #expect(RateComparison.pValue(events1: 0, exposure1: 1000, events2: 12, exposure2: 1000) < 0.001)
+    }
+}

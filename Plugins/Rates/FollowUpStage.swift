@@ -1,0 +1,95 @@
+import PluginKit
+import Statistics
+import Tabular
+
+/// `followup X per M N period P [by U]`: each unit's rate in a baseline and a follow-up period
+/// (the smaller and larger of P's two values), the change, and whether it is beyond chance.
+enum FollowUpStage {
+    static let stage = Stage(
+        name: "followup", usage: "followup X per M N period P [by U]",
+        summary: "One row per unit: baseline and follow-up rates with 95% limits, change, rate_ratio, p_value (exact conditional test) and change_flag; units seen in one period only are kept and marked in status.",
+        example: "billing | where service_code in (\"0130\", \"0421\") and year(service_date) <= 2023 | summarize services = sum(count) by practice_id, year = year(service_date) | join practices on practice_id | followup services per 1000 listed_patients period year by practice_id",
+        parameters: [Parameter(keyword: nil, placeholder: "X"), Parameter(keyword: "per", takesNumber: true, placeholder: "M N"),
+                     Parameter(keyword: "period", placeholder: "P"), Parameter(keyword: "by", placeholder: "U")],
+        outputs: { (input, shapes) throws(StageError) -> [Field] in
+            guard shapes.numbers["per"] != nil, shapes.types["per"] != nil else {
+                throw StageError("followup needs a multiplier and a denominator: followup X per M N period P", argument: "per")
+            }
+            guard let period = shapes.types["period"] else {
+                throw StageError("followup needs the period column: … period P", argument: "*", suggestion: "e.g. … period year by practice_id")
+            }
+            try requireNumeric(shapes, [("", "the count X"), ("per", "the denominator N")])
+            var out: [Field] = []
+            if let u = shapes.types["by"] { out.append(Field(groupName(shapes.labels["by"]), u)) }
+            out += [Field("baseline", period), Field("followup", period)]
+            for prefix in ["baseline", "followup"] {
+                out += [Field("\(prefix)_rate", .decimal), Field("\(prefix)_lower95", .decimal), Field("\(prefix)_upper95", .decimal)]
+            }
+            out += [Field("change", .decimal), Field("rate_ratio", .decimal), Field("p_value", .decimal), Field("change_flag", .text),
+                    Field("status", .text), Field("statistic", .text)]
+            return out
+        },
+        run: { (table, arguments) throws(StageError) -> Table in
+            let multiplier = arguments.numbers["per"]!
+            let measure = try Measure(kind: .rate, x: arguments.columns[""]!, n: arguments.columns["per"]!, multiplier: multiplier,
+                                      xLabel: arguments.labels[""] ?? "X", nLabel: arguments.labels["per"] ?? "N")
+            let period = arguments.columns["period"]!, units = arguments.columns["by"]
+            let periods = Set((0..<table.rowCount).map { period.value(at: $0) }.filter { !$0.isNull })
+            guard periods.count == 2 else {
+                throw StageError("the period column must have exactly two values (baseline and follow-up), it has \(periods.count)", argument: "period",
+                                 suggestion: "keep two periods first, e.g. | where year in (2022, 2023)")
+            }
+            let sortedPeriods = periods.sorted { a, b in
+                switch (a, b) {
+                case (.integer(let x), .integer(let y)): return x < y
+                case (.date(let x), .date(let y)): return x < y
+                default: return (a.doubleValue ?? 0, a.description) < (b.doubleValue ?? 0, b.description)
+                }
+            }
+            let (base, follow) = (sortedPeriods[0], sortedPeriods[1])
+            var order: [Value] = []
+            var cells: [Value: [Value: (x: Double, n: Double)?]] = [:]
+            for r in 0..<table.rowCount {
+                let unit = units?.value(at: r) ?? .null
+                let p = period.value(at: r)
+                if cells[unit] == nil { order.append(unit); cells[unit] = [:] }
+                if let x = measure.numerators[r], let n = measure.denominators[r] {
+                    let old = cells[unit]![p] ?? nil
+                    cells[unit]![p] = (x + (old?.x ?? 0), n + (old?.n ?? 0))
+                } else {
+                    cells[unit]![p] = .some(nil)
+                }
+            }
+            if units != nil { order.sort { $0.description < $1.description } }
+            var rows: [[Value]] = []
+            for unit in order {
+                var row: [Value] = units != nil ? [unit] : []
+                row += [base, follow]
+                let a = cells[unit]![base] ?? nil, b = cells[unit]![follow] ?? nil
+                for cell in [a, b] {
+                    if let cell {
+                        let ci = PoissonInterval(events: cell.x, confidence: 0.95)
+                        row += [.decimal(cell.x / cell.n * multiplier), .decimal(ci.lower / cell.n * multiplier), .decimal(ci.upper / cell.n * multiplier)]
+                    } else {
+                        row += [.null, .null, .null]
+                    }
+                }
+                if let a, let b {
+                    let r1 = a.x / a.n * multiplier, r2 = b.x / b.n * multiplier
+                    let p = RateComparison.pValue(events1: a.x, exposure1: a.n, events2: b.x, exposure2: b.n)
+                    let flag = p >= 0.05 ? "similar" : (r2 > r1 ? "higher" : "lower")
+                    row += [.decimal(r2 - r1), r1 > 0 ? .decimal(r2 / r1) : .null, .decimal(p), .text(flag), .text("both periods")]
+                } else {
+                    let status = a == nil && b == nil ? "no data" : (a == nil ? "follow-up only" : "baseline only")
+                    row += [.null, .null, .null, .null, .text(status)]
+                }
+                row.append(.text("\(arguments.labels[""] ?? "X") per \(NumberFormat.plain(multiplier)) \(arguments.labels["per"] ?? "N"); exact Poisson (<10) or Byar limits; exact conditional test"))
+                rows.append(row)
+            }
+            var names = ["baseline", "followup", "baseline_rate", "baseline_lower95", "baseline_upper95", "followup_rate", "followup_lower95",
+                         "followup_upper95", "change", "rate_ratio", "p_value", "change_flag", "status", "statistic"]
+            var types: [DataType] = [period.type, period.type] + [DataType](repeating: .decimal, count: 9) + [.text, .text, .text]
+            if let units { names.insert(groupName(arguments.labels["by"]), at: 0); types.insert(units.type, at: 0) }
+            return Table.from(names: names, types: types, rows: rows)
+        })
+}
