@@ -59,7 +59,9 @@ public final class Session {
         let chunks = StatementSplitter.split(source)
         var outcomes: [Outcome] = []
         for chunk in chunks {
-            let produced = chunk.isMeta ? runMeta(chunk.text) : runStatement(chunk.text)
+            // `help TOPIC` reads as naturally as `.help TOPIC`; both go to the same command.
+            let isHelp = chunk.text == "help" || chunk.text.hasPrefix("help ")
+            let produced = chunk.isMeta || isHelp ? runMeta(isHelp ? "." + chunk.text : chunk.text) : runStatement(chunk.text)
             for outcome in produced {
                 if case .error(var d, let s) = outcome, chunks.count > 1 {
                     d.firstLine = chunk.line
