@@ -8,15 +8,19 @@ import Tabular
 /// and the overdispersion estimate; `adjusted` widens the limits by τ² (FunnelPlotR).
 enum FunnelStage {
     static let stage = Stage(
-        name: "funnel", usage: "funnel X per M N [within G] [adjusted]  ·  funnel X of N [per M] [within G] [adjusted]",
+        name: "funnel", usage: "funnel X per M N [within G] [adjusted] [shmi]  ·  funnel X of N [per M] [within G] [adjusted]",
         summary: "Adds target, funnel_lower95/upper95/lower998/upper998 at each row's denominator, funnel_flag (High/Low (0.025/0.001), Not significant), phi and tau2; adjusted uses overdispersion-adjusted limits.",
         example: "practices | join left palliation on practice_id | derive services = coalesce(services, 0) | funnel services per 1000 listed_patients",
         parameters: [Parameter(keyword: nil, placeholder: "X"), Parameter(keyword: "of", placeholder: "N"),
                      Parameter(keyword: "per", takesNumber: true, expressionOptional: true, placeholder: "M [N]"),
                      Parameter(keyword: "within", placeholder: "G"),
-                     Parameter(keyword: "adjusted", takesExpression: false, placeholder: "")],
+                     Parameter(keyword: "adjusted", takesExpression: false, placeholder: ""),
+                     Parameter(keyword: "shmi", takesExpression: false, placeholder: "")],
         outputs: { (input, shapes) throws(StageError) -> [Field] in
             let isProportion = shapes.has("of")
+            if isProportion, shapes.has("shmi") {
+                throw StageError("shmi (log scale, truncation) is for rates; proportions use the arcsine scale", argument: "shmi")
+            }
             if isProportion {
                 if shapes.types["per"] != nil { throw StageError("write either 'X of N [per M]' or 'X per M N', not both", argument: "per") }
                 try requireNumeric(shapes, [("", "the count X"), ("of", "the total N")])
@@ -33,6 +37,7 @@ enum FunnelStage {
             let isProportion = arguments.columns["of"] != nil
             let multiplier = arguments.numbers["per"] ?? 1
             let adjusted = arguments.numbers["adjusted"] != nil
+            let shmi = arguments.numbers["shmi"] != nil
             let key = isProportion ? "of" : "per"
             let measure = try Measure(kind: isProportion ? .proportion : .rate, x: arguments.columns[""]!, n: arguments.columns[key]!,
                                       multiplier: multiplier, xLabel: arguments.labels[""] ?? "X", nLabel: arguments.labels[key] ?? "N")
@@ -45,7 +50,7 @@ enum FunnelStage {
             }
             var out = FunnelColumns(rows: rows)
             for (_, members) in groups {
-                out.fill(members, measure: measure, proportion: isProportion, adjusted: adjusted)
+                try out.fill(members, measure: measure, proportion: isProportion, adjusted: adjusted, shmi: shmi)
             }
             return merge(table, [decimal(measure.valueName, measure.value)] + out.columns)
         })
@@ -68,23 +73,17 @@ struct FunnelColumns {
     }
 
     /// Computes the limits and flags for the rows of one group around its pooled target.
-    mutating func fill(_ members: [Int], measure: Measure, proportion: Bool, adjusted: Bool) {
+    mutating func fill(_ members: [Int], measure: Measure, proportion: Bool, adjusted: Bool, shmi: Bool) throws(StageError) {
         let counted = members.filter { measure.numerators[$0] != nil }
         guard let pooled = measure.pooled(counted), !counted.isEmpty else { return }
         let m = measure.multiplier
         let average = pooled / m
-        // Overdispersion on the variance-stabilising scale of the statistic.
-        let units: [Overdispersion.Unit] = counted.compactMap { r in
-            let x = measure.numerators[r]!, n = measure.denominators[r]!
-            if proportion { return Overdispersion.proportionUnit(x: x, n: n) }
-            let expected = average * n
-            return expected > 0 ? Overdispersion.rateUnit(observed: x, expected: expected) : nil
-        }
+        let od = try RateDispersion.estimate(counted, measure: measure, proportion: proportion, shmi: shmi)
         let targetTransformed = proportion ? asin(average.squareRoot()) : 1
-        let od = Overdispersion(units: units, target: targetTransformed)
         let label: String
         if adjusted {
-            label = String(format: "overdispersion-adjusted (%@, 10%% winsorised, phi %.3f, tau2 %.5f)", proportion ? "arcsine" : "square root", od.phi, od.tau2)
+            let scale = proportion ? "arcsine, 10% winsorised" : shmi ? "log, 10% truncated (SHMI)" : "square root, 10% winsorised"
+            label = String(format: "overdispersion-adjusted (%@, phi %.3f, tau2 %.5f)", scale, od.phi, od.tau2)
         } else {
             label = proportion ? "normal approximation (PHE)" : "exact Poisson"
         }
@@ -98,6 +97,9 @@ struct FunnelColumns {
                         let spread = z * (1 / (4 * n) + od.tau2).squareRoot()
                         let lo = max(0, targetTransformed - spread), hi = min(Double.pi / 2, targetTransformed + spread)
                         limits.append((sin(lo) * sin(lo) * m, sin(hi) * sin(hi) * m))
+                    } else if shmi {
+                        let spread = z * (1 / (average * n) + od.tau2).squareRoot()
+                        limits.append((pooled * exp(-spread), pooled * exp(spread)))
                     } else {
                         let expected = average * n
                         let spread = z * (1 / (4 * expected) + od.tau2).squareRoot()
@@ -127,5 +129,36 @@ struct FunnelColumns {
         [decimal("target", target), decimal("funnel_lower95", lower95), decimal("funnel_upper95", upper95),
          decimal("funnel_lower998", lower998), decimal("funnel_upper998", upper998), text("funnel_flag", flag),
          decimal("phi", phi), decimal("tau2", tau2), text("funnel_method", method)]
+    }
+}
+
+/// φ and τ² of a group's rates or proportions on the scale FunnelPlotR uses for them.
+enum RateDispersion {
+    /// Proportions: arcsine, winsorised. Rates: square root, winsorised (CQC), or with `shmi` the
+    /// log scale with truncation (SHMI), which cannot take a zero count.
+    static func estimate(_ rows: [Int], measure: Measure, proportion: Bool, shmi: Bool) throws(StageError) -> Overdispersion {
+        guard let pooled = measure.pooled(rows) else { return Overdispersion(units: [], target: 0) }
+        let average = pooled / measure.multiplier
+        if proportion {
+            let units = rows.map { Overdispersion.proportionUnit(x: measure.numerators[$0]!, n: measure.denominators[$0]!) }
+            return Overdispersion(units: units, target: asin(average.squareRoot()))
+        }
+        if shmi {
+            var units: [Overdispersion.Unit] = []
+            for r in rows {
+                let x = measure.numerators[r]!
+                if x == 0 {
+                    throw StageError("row \(r + 1) has no events; the SHMI method's log scale cannot take a zero count", argument: "shmi",
+                                     suggestion: "leave out shmi to use the square-root scale, which can")
+                }
+                units.append(Overdispersion.logRateUnit(observed: x, expected: average * measure.denominators[r]!))
+            }
+            return Overdispersion(units: units, target: 0, trimming: .truncate)
+        }
+        let units = rows.compactMap { r -> Overdispersion.Unit? in
+            let expected = average * measure.denominators[r]!
+            return expected > 0 ? Overdispersion.rateUnit(observed: measure.numerators[r]!, expected: expected) : nil
+        }
+        return Overdispersion(units: units, target: 1)
     }
 }

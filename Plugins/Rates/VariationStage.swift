@@ -7,16 +7,17 @@ import Tabular
 /// Rates rᵢ = xᵢ/nᵢ·M; expected counts eᵢ = nᵢ·Σx/Σn. Columns: units, pooled_rate, mean, median,
 /// min, max, sd (sample), cv = sd/mean, iqr_ratio = q75/q25 (type 7), eq = max/min, eq_eb (sava's
 /// empirical-Bayes 80/20 quotient), scv (Diehr, or McPherson with `mcpherson`), phi and tau2
-/// (FunnelPlotR, square-root scale, 10% winsorised). A statistic that is undefined for the data
+/// (FunnelPlotR, square-root scale, 10% winsorised; `shmi`: log scale, 10% truncated). A statistic that is undefined for the data
 /// (a zero rate under eq or iqr_ratio, a negative scv, five units or fewer for eq_eb, one unit for
 /// sd) is null, and `notes` says why.
 enum VariationStage {
     static let stage = Stage(
-        name: "variation", usage: "variation X per M N [by G] [mcpherson]",
+        name: "variation", usage: "variation X per M N [by G] [mcpherson] [shmi]",
         summary: "One row per group: units, pooled_rate, mean, median, min, max, sd, cv, iqr_ratio, eq, eq_eb, scv, phi, tau2 and notes on undefined values.",
         example: "practices | join left palliation on practice_id | derive services = coalesce(services, 0) | variation services per 1000 listed_patients by cluster",
         parameters: [Parameter(keyword: nil, placeholder: "X"), Parameter(keyword: "per", takesNumber: true, placeholder: "M N"),
-                     Parameter(keyword: "by", placeholder: "G"), Parameter(keyword: "mcpherson", takesExpression: false, placeholder: "")],
+                     Parameter(keyword: "by", placeholder: "G"), Parameter(keyword: "mcpherson", takesExpression: false, placeholder: ""),
+                     Parameter(keyword: "shmi", takesExpression: false, placeholder: "")],
         outputs: { (input, shapes) throws(StageError) -> [Field] in
             guard shapes.numbers["per"] != nil, shapes.types["per"] != nil else {
                 throw StageError("variation needs a multiplier and a denominator: variation X per M N", argument: "per")
@@ -36,6 +37,7 @@ enum VariationStage {
             let measure = try Measure(kind: .rate, x: arguments.columns[""]!, n: arguments.columns["per"]!, multiplier: multiplier,
                                       xLabel: arguments.labels[""] ?? "X", nLabel: arguments.labels["per"] ?? "N")
             let mcpherson = arguments.numbers["mcpherson"] != nil
+            let shmi = arguments.numbers["shmi"] != nil
             var order: [Value] = []
             var members: [Value: [Int]] = [:]
             let groups = arguments.columns["by"]
@@ -47,7 +49,7 @@ enum VariationStage {
             if groups != nil { order.sort { $0.description < $1.description } }
             var rows: [[Value]] = []
             for key in order {
-                let summary = GroupVariation(rows: members[key]!, measure: measure, mcpherson: mcpherson)
+                let summary = try GroupVariation(rows: members[key]!, measure: measure, mcpherson: mcpherson, shmi: shmi)
                 rows.append((groups != nil ? [key] : []) + summary.values)
             }
             var names = ["units", "pooled_rate", "mean", "median", "min", "max", "sd", "cv", "iqr_ratio", "eq", "eq_eb", "scv", "phi", "tau2", "notes"]
@@ -67,7 +69,7 @@ func groupName(_ label: String?) -> String {
 struct GroupVariation {
     var values: [Value]
 
-    init(rows: [Int], measure: Measure, mcpherson: Bool) {
+    init(rows: [Int], measure: Measure, mcpherson: Bool, shmi: Bool) throws(StageError) {
         let o = rows.map { measure.numerators[$0]! }, n = rows.map { measure.denominators[$0]! }
         let rates = rows.map { measure.value[$0]! }
         let sorted = rates.sorted()
@@ -96,8 +98,8 @@ struct GroupVariation {
         if eqEB == nil { notes.append(units <= 5 ? "eq_eb needs more than 5 units" : "eq_eb: no maximum-likelihood estimate") }
         let scv = SmallAreaVariation.scv(observed: o, expected: expected, mcpherson: mcpherson)
         if scv == nil { notes.append(mcpherson && o.contains(0) ? "scv (McPherson) is undefined with a zero count" : "scv is negative or undefined (less variation than chance)") }
-        let od = Overdispersion(units: zip(o, expected).compactMap { $1 > 0 ? Overdispersion.rateUnit(observed: $0, expected: $1) : nil }, target: 1)
-        notes.insert(mcpherson ? "scv: McPherson" : "scv: Diehr", at: 0)
+        let od = try RateDispersion.estimate(rows, measure: measure, proportion: false, shmi: shmi)
+        notes.insert((mcpherson ? "scv: McPherson" : "scv: Diehr") + (shmi ? "; phi: SHMI (log, truncated)" : ""), at: 0)
         func v(_ x: Double?) -> Value { x.map(Value.decimal) ?? .null }
         values = [.integer(Int64(units)), v(pooled), v(mean), v(Quantile.type7(sorted: sorted, 0.5)), v(sorted.first), v(sorted.last),
                   v(sd), v(cv), v(iqr), v(eq), v(eqEB), v(scv), v(od.phi), v(od.tau2), .text(notes.joined(separator: "; "))]

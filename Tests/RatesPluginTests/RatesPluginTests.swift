@@ -325,3 +325,15 @@ struct QOFRatesTests {
                 == "the period column must have exactly two values (baseline and follow-up), it has 3")
     }
 }
+
+@Suite struct ShmiMethodTests {
+    @Test func shmiRefusesZeroCountsAndOtherwiseTruncates() throws {
+        #expect(firstError("units | funnel events per 1000 population shmi", small())?.0 == "row 1 has no events; the SHMI method's log scale cannot take a zero count")
+        let session = small()
+        _ = session.execute("let some = units | where events > 0")
+        let t = try result("some | funnel events per 1000 population adjusted shmi", session)
+        #expect(t.texts("funnel_method")[0]!.contains("log, 10% truncated (SHMI)"))
+        let v = try result("some | variation events per 1000 population shmi", session)
+        #expect(v.texts("notes")[0]!.contains("phi: SHMI"))
+    }
+}

@@ -122,3 +122,16 @@ import Statistics
         #expect(RateComparison.pValue(events1: 0, exposure1: 1000, events2: 12, exposure2: 1000) < 0.001)
     }
 }
+
+/// Expected value: FunnelPlotR's SHMI truncation (rank groups with ties averaged) in Python with
+/// scipy.stats.rankdata.
+@Suite struct TruncationTests {
+    @Test func shmiLogScaleWithTruncation() {
+        let o = [5.0, 12, 30, 8, 2, 22, 15, 40, 3, 19, 7, 11], n = [1000.0, 1500, 2000, 900, 800, 2500, 1200, 3000, 700, 1800, 1100, 1300]
+        let rate = o.reduce(0, +) / n.reduce(0, +)
+        let units = zip(o, n).map { Overdispersion.logRateUnit(observed: $0, expected: $1 * rate) }
+        let od = Overdispersion(units: units, target: 0, trimming: .truncate)
+        #expect(close(od.phi, 1.5869097687201168))
+        #expect(close(od.tau2, 0.05333727339485603))
+    }
+}
