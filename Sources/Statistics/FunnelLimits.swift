@@ -4,14 +4,14 @@ public enum FunnelLimits {
     public static let levels: [(name: String, confidence: Double)] = [("95", 0.95), ("998", 0.998)]
 
     /// Exact Poisson limits for a rate (per `multiplier`) at a denominator, as FunnelPlotR's
-    /// `poisson_limits`: with the expected count E = target·n/multiplier, the lower limit is
-    /// target·χ²(α/2; 2E+1)/2E and the upper target·χ²(1−α/2; 2E)/2E.
+    /// `calculate_limits`: with the expected count E = target·n/multiplier, the lower limit is
+    /// target·χ²(α/2; 2E)/2E and the upper target·χ²(1−α/2; 2E+2)/2E.
     public static func poissonRate(target: Double, denominator n: Double, multiplier: Double, confidence: Double) -> (lower: Double, upper: Double) {
         let expected = target * n / multiplier
         guard expected > 0 else { return (0, .infinity) }
         let alpha = 1 - confidence
-        let lower = target * Distributions.chiSquaredQuantile(alpha / 2, degreesOfFreedom: 2 * expected + 1) / (2 * expected)
-        let upper = target * Distributions.chiSquaredQuantile(1 - alpha / 2, degreesOfFreedom: 2 * expected) / (2 * expected)
+        let lower = target * Distributions.chiSquaredQuantile(alpha / 2, degreesOfFreedom: 2 * expected) / (2 * expected)
+        let upper = target * Distributions.chiSquaredQuantile(1 - alpha / 2, degreesOfFreedom: 2 * expected + 2) / (2 * expected)
         return (lower, upper)
     }
 

@@ -1,17 +1,31 @@
 import Testing
 import Statistics
 
-/// Expected values: FunnelPlotR's `poisson_limits`, PHE's `sigma_adjustment` and FunnelPlotR's
-/// φ/τ² (CQC square-root z-scores, 10% winsorised) re-implemented independently in Python with
-/// scipy 1.17.1 and numpy 2.4.6 (np.quantile's default equals R's type 7).
+/// Poisson limits: FunnelPlotR's own published test values (tests/testthat/test-poisson_limits.R:
+/// target 1 at expected counts 15, 20, 30, rounded there to 6–7 decimals). Proportion limits and
+/// φ/τ²: PHE's `sigma_adjustment` and FunnelPlotR's CQC z-scores (10% winsorised) re-implemented
+/// independently in Python with scipy 1.17.1 and numpy 2.4.6 (np.quantile's default is R's type 7).
 @Suite struct FunnelTests {
-    @Test func poissonLimitsForARate() {
-        let l95 = FunnelLimits.poissonRate(target: 17.5, denominator: 2380, multiplier: 1000, confidence: 0.95)
-        let l998 = FunnelLimits.poissonRate(target: 17.5, denominator: 2380, multiplier: 1000, confidence: 0.998)
-        #expect(close(l95.lower, 12.771934063837335))
-        #expect(close(l95.upper, 23.200827847724995))
-        #expect(close(l998.lower, 10.459258703051542))
-        #expect(close(l998.upper, 27.087519849392223))
+    @Test(arguments: [
+        (15.0, 0.5596924, 1.649348, 0.3862650, 2.082907),
+        (20.0, 0.6108260, 1.544419, 0.4479107, 1.902094),
+        (30.0, 0.6746958, 1.427562, 0.5289724, 1.702771),
+    ])
+    func poissonLimitsMatchFunnelPlotR(expected: Double, ll95: Double, ul95: Double, ll99: Double, ul99: Double) {
+        // A rate per 1 with target 1 at denominator E has expected count E.
+        let l95 = FunnelLimits.poissonRate(target: 1, denominator: expected, multiplier: 1, confidence: 0.95)
+        let l998 = FunnelLimits.poissonRate(target: 1, denominator: expected, multiplier: 1, confidence: 0.998)
+        #expect(abs(l95.lower - ll95) < 5e-8)
+        #expect(abs(l95.upper - ul95) < 5e-7)
+        #expect(abs(l998.lower - ll99) < 5e-8)
+        #expect(abs(l998.upper - ul99) < 5e-7)
+    }
+
+    @Test func poissonLimitsScaleWithTheMultiplier() {
+        let perOne = FunnelLimits.poissonRate(target: 0.0175, denominator: 2380, multiplier: 1, confidence: 0.95)
+        let perThousand = FunnelLimits.poissonRate(target: 17.5, denominator: 2380, multiplier: 1000, confidence: 0.95)
+        #expect(close(perOne.lower * 1000, perThousand.lower))
+        #expect(close(perOne.upper * 1000, perThousand.upper))
     }
 
     @Test func pheProportionLimits() {
