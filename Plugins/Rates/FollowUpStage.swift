@@ -2,37 +2,48 @@ import PluginKit
 import Statistics
 import Tabular
 
-/// `followup X per M N period P [by U]`: each unit's rate in a baseline and a follow-up period
-/// (the smaller and larger of P's two values), the change, and whether it is beyond chance.
+/// `followup X per M N period P [by U]` (rates) or `followup X of N [per M] period P [by U]`
+/// (proportions): each unit's value in a baseline and a follow-up period (the smaller and larger
+/// of P's two values), the change, and whether it is beyond chance — the exact conditional test
+/// of two Poisson counts for rates, Fisher's exact test for proportions.
 enum FollowUpStage {
     static let stage = Stage(
-        name: "followup", usage: "followup X per M N period P [by U]",
-        summary: "One row per unit: baseline and follow-up rates with 95% limits, change, rate_ratio, p_value (exact conditional test) and change_flag; units seen in one period only are kept and marked in status.",
+        name: "followup", usage: "followup X per M N period P [by U]  ·  followup X of N [per M] period P [by U]",
+        summary: "One row per unit: baseline and follow-up rates (or proportions) with 95% limits, change, the ratio, p_value (exact conditional test; Fisher's for proportions) and change_flag; units seen in one period only are kept and marked in status.",
         example: "billing | where service_code in (\"0130\", \"0421\") and year(service_date) <= 2023 | summarize services = sum(count) by practice_id, year = year(service_date) | join practices on practice_id | followup services per 1000 listed_patients period year by practice_id",
-        parameters: [Parameter(keyword: nil, placeholder: "X"), Parameter(keyword: "per", takesNumber: true, placeholder: "M N"),
+        parameters: [Parameter(keyword: nil, placeholder: "X"), Parameter(keyword: "of", placeholder: "N"),
+                     Parameter(keyword: "per", takesNumber: true, expressionOptional: true, placeholder: "M [N]"),
                      Parameter(keyword: "period", placeholder: "P"), Parameter(keyword: "by", placeholder: "U")],
         outputs: { (input, shapes) throws(StageError) -> [Field] in
-            guard shapes.numbers["per"] != nil, shapes.types["per"] != nil else {
-                throw StageError("followup needs a multiplier and a denominator: followup X per M N period P", argument: "per")
+            let isProportion = shapes.has("of")
+            if isProportion {
+                if shapes.types["per"] != nil { throw StageError("write either 'X of N [per M]' or 'X per M N', not both", argument: "per") }
+            } else {
+                guard shapes.numbers["per"] != nil, shapes.types["per"] != nil else {
+                    throw StageError("followup needs 'per M N' for rates or 'of N' for proportions: followup X per M N period P", argument: "per")
+                }
             }
             guard let period = shapes.types["period"] else {
                 throw StageError("followup needs the period column: … period P", argument: "*", suggestion: "e.g. … period year by practice_id")
             }
-            try requireNumeric(shapes, [("", "the count X"), ("per", "the denominator N")])
+            try requireNumeric(shapes, [("", "the count X"), (isProportion ? "of" : "per", isProportion ? "the total N" : "the denominator N")])
+            let value = isProportion ? "proportion" : "rate"
             var out: [Field] = []
             if let u = shapes.types["by"] { out.append(Field(groupName(shapes.labels["by"]), u)) }
             out += [Field("baseline", period), Field("followup", period)]
             for prefix in ["baseline", "followup"] {
-                out += [Field("\(prefix)_rate", .decimal), Field("\(prefix)_lower95", .decimal), Field("\(prefix)_upper95", .decimal)]
+                out += [Field("\(prefix)_\(value)", .decimal), Field("\(prefix)_lower95", .decimal), Field("\(prefix)_upper95", .decimal)]
             }
-            out += [Field("change", .decimal), Field("rate_ratio", .decimal), Field("p_value", .decimal), Field("change_flag", .text),
+            out += [Field("change", .decimal), Field("\(value)_ratio", .decimal), Field("p_value", .decimal), Field("change_flag", .text),
                     Field("status", .text), Field("statistic", .text)]
             return out
         },
         run: { (table, arguments) throws(StageError) -> Table in
-            let multiplier = arguments.numbers["per"]!
-            let measure = try Measure(kind: .rate, x: arguments.columns[""]!, n: arguments.columns["per"]!, multiplier: multiplier,
-                                      xLabel: arguments.labels[""] ?? "X", nLabel: arguments.labels["per"] ?? "N")
+            let isProportion = arguments.columns["of"] != nil
+            let key = isProportion ? "of" : "per"
+            let multiplier = arguments.numbers["per"] ?? 1
+            let measure = try Measure(kind: isProportion ? .proportion : .rate, x: arguments.columns[""]!, n: arguments.columns[key]!,
+                                      multiplier: multiplier, xLabel: arguments.labels[""] ?? "X", nLabel: arguments.labels[key] ?? "N")
             let period = arguments.columns["period"]!, units = arguments.columns["by"]
             let periods = Set((0..<table.rowCount).map { period.value(at: $0) }.filter { !$0.isNull })
             guard periods.count == 2 else {
@@ -67,7 +78,10 @@ enum FollowUpStage {
                 row += [base, follow]
                 let a = cells[unit]![base] ?? nil, b = cells[unit]![follow] ?? nil
                 for cell in [a, b] {
-                    if let cell {
+                    if let cell, isProportion {
+                        let ci = WilsonInterval(successes: cell.x, trials: cell.n, confidence: 0.95)
+                        row += [.decimal(cell.x / cell.n * multiplier), .decimal(ci.lower * multiplier), .decimal(ci.upper * multiplier)]
+                    } else if let cell {
                         let ci = PoissonInterval(events: cell.x, confidence: 0.95)
                         row += [.decimal(cell.x / cell.n * multiplier), .decimal(ci.lower / cell.n * multiplier), .decimal(ci.upper / cell.n * multiplier)]
                     } else {
@@ -76,18 +90,22 @@ enum FollowUpStage {
                 }
                 if let a, let b {
                     let r1 = a.x / a.n * multiplier, r2 = b.x / b.n * multiplier
-                    let p = RateComparison.pValue(events1: a.x, exposure1: a.n, events2: b.x, exposure2: b.n)
+                    let p = isProportion ? ProportionComparison.fisherPValue(successes1: a.x, trials1: a.n, successes2: b.x, trials2: b.n)
+                        : RateComparison.pValue(events1: a.x, exposure1: a.n, events2: b.x, exposure2: b.n)
                     let flag = p >= 0.05 ? "similar" : (r2 > r1 ? "higher" : "lower")
                     row += [.decimal(r2 - r1), r1 > 0 ? .decimal(r2 / r1) : .null, .decimal(p), .text(flag), .text("both periods")]
                 } else {
                     let status = a == nil && b == nil ? "no data" : (a == nil ? "follow-up only" : "baseline only")
                     row += [.null, .null, .null, .null, .text(status)]
                 }
-                row.append(.text("\(arguments.labels[""] ?? "X") per \(NumberFormat.plain(multiplier)) \(arguments.labels["per"] ?? "N"); exact Poisson (<10) or Byar limits; exact conditional test"))
+                let x = arguments.labels[""] ?? "X", n = arguments.labels[key] ?? "N", per = NumberFormat.plain(multiplier)
+                row.append(.text(isProportion ? "\(x) of \(n)\(multiplier == 1 ? "" : " per \(per)"); Wilson limits; Fisher's exact test"
+                    : "\(x) per \(per) \(n); exact Poisson (<10) or Byar limits; exact conditional test"))
                 rows.append(row)
             }
-            var names = ["baseline", "followup", "baseline_rate", "baseline_lower95", "baseline_upper95", "followup_rate", "followup_lower95",
-                         "followup_upper95", "change", "rate_ratio", "p_value", "change_flag", "status", "statistic"]
+            let value = isProportion ? "proportion" : "rate"
+            var names = ["baseline", "followup", "baseline_\(value)", "baseline_lower95", "baseline_upper95", "followup_\(value)", "followup_lower95",
+                         "followup_upper95", "change", "\(value)_ratio", "p_value", "change_flag", "status", "statistic"]
             var types: [DataType] = [period.type, period.type] + [DataType](repeating: .decimal, count: 9) + [.text, .text, .text]
             if let units { names.insert(groupName(arguments.labels["by"]), at: 0); types.insert(units.type, at: 0) }
             return Table.from(names: names, types: types, rows: rows)

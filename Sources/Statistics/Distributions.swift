@@ -27,6 +27,12 @@ public enum Distributions {
         pbinom(x, n, p, 1, 0)
     }
 
+    /// The probability of drawing exactly `x` successes in `draws` draws without replacement from
+    /// `successes` successes and `failures` failures (R's `dhyper`).
+    public static func hypergeometricDensity(_ x: Double, successes m: Double, failures n: Double, draws k: Double) -> Double {
+        dhyper(x, m, n, k, 0)
+    }
+
     /// The probability of at most `x` events from a Poisson distribution with mean `lambda` (R's `ppois`).
     public static func poissonProbability(_ x: Double, mean lambda: Double) -> Double {
         ppois(x, lambda, 1, 0)

@@ -337,3 +337,20 @@ struct QOFRatesTests {
         #expect(v.texts("notes")[0]!.contains("phi: SHMI"))
     }
 }
+
+@Suite struct FollowUpProportionTests {
+    @Test func shareOfTerminalPatientsWhoGotTheService() throws {
+        let session = demoSession()
+        session.define("terminal", Table.from(names: ["practice", "year", "served", "terminal"], types: [.text, .integer, .integer, .integer], rows: [
+            [.text("P1"), .integer(2022), .integer(12), .integer(40)], [.text("P1"), .integer(2023), .integer(25), .integer(45)],
+            [.text("P2"), .integer(2022), .integer(5), .integer(10)], [.text("P2"), .integer(2023), .integer(5), .integer(10)],
+        ]), origin: "test")
+        let t = try result("terminal | followup served of terminal per 100 period year by practice", session)
+        #expect(t.doubles("baseline_proportion") == [30, 50])
+        #expect(abs(t.doubles("p_value")[0]! - 0.02789454018627473) < 1e-8)
+        #expect(t.texts("change_flag") == ["higher", "similar"])
+        #expect(t.texts("statistic")[0]!.contains("Fisher's exact test"))
+        let wilson = WilsonInterval(successes: 12, trials: 40, confidence: 0.95)
+        #expect(abs(t.doubles("baseline_lower95")[0]! - wilson.lower * 100) < 1e-12)
+    }
+}

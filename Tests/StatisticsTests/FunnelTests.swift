@@ -149,3 +149,12 @@ import Statistics
         #expect(close(od.tau2, 0.05333727339485603))
     }
 }
+
+/// Expected values: scipy.stats.fisher_exact (two-sided).
+@Suite struct ProportionComparisonTests {
+    @Test func fisherExactTest() {
+        #expect(close(ProportionComparison.fisherPValue(successes1: 12, trials1: 40, successes2: 25, trials2: 45), 0.02789454018627473, relative: 1e-7))
+        #expect(close(ProportionComparison.fisherPValue(successes1: 3, trials1: 10, successes2: 9, trials2: 11), 0.02997312285237981, relative: 1e-7))
+        #expect(ProportionComparison.fisherPValue(successes1: 5, trials1: 10, successes2: 5, trials2: 10) == 1)
+    }
+}
