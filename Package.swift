@@ -18,7 +18,7 @@ let package = Package(
     targets: [
         // MARK: core
         .target(name: "Tabular"),
-        .target(name: "Query", dependencies: ["Tabular", "PluginKit"]),
+        .target(name: "Query", dependencies: ["Tabular", "PluginKit", "Statistics"]),
         .target(name: "Output", dependencies: ["Tabular"]),
         .target(name: "Shell", dependencies: ["Query", "Output", "Tabular", "PluginKit", "RatesPlugin"]),
         .systemLibrary(

@@ -12,19 +12,7 @@ enum CompareStage {
                      Parameter(keyword: "per", takesNumber: true, expressionOptional: true, placeholder: "M [N]"),
                      Parameter(keyword: "within", placeholder: "G"), Parameter(keyword: "against", placeholder: "B")],
         outputs: { (input, shapes) throws(StageError) -> [Field] in
-            let isProportion = shapes.has("of")
-            if isProportion {
-                if shapes.types["per"] != nil {
-                    throw StageError("write either 'X of N [per M]' or 'X per M N', not both", argument: "per")
-                }
-                try requireNumeric(shapes, [("", "the count X"), ("of", "the total N")])
-            } else {
-                guard shapes.numbers["per"] != nil, shapes.types["per"] != nil else {
-                    throw StageError("compare needs 'per M N' for rates or 'of N' for proportions", argument: "per",
-                                     suggestion: "e.g. compare services per 1000 listed_patients within cluster")
-                }
-                try requireNumeric(shapes, [("", "the count X"), ("per", "the denominator N")])
-            }
+            let isProportion = try MeasureForm.check(shapes, stage: "compare")
             if shapes.has("against") { try requireNumeric(shapes, [("against", "the benchmark B")]) }
             var added = isProportion ? MeasureFields.proportion : MeasureFields.rate
             if shapes.has("within") { added += [Field("group_rate", .decimal), Field("vs_group", .text)] }
@@ -32,12 +20,11 @@ enum CompareStage {
             return merge(input, added)
         },
         run: { (table, arguments) throws(StageError) -> Table in
-            let isProportion = arguments.columns["of"] != nil
-            let multiplier = arguments.numbers["per"] ?? 1
+            let measure = try MeasureForm.measure(arguments)
+            let isProportion = measure.kind == .proportion
+            let multiplier = measure.multiplier
             let xLabel = arguments.labels[""] ?? "X"
             let nLabel = arguments.labels[isProportion ? "of" : "per"] ?? "N"
-            let measure = try Measure(kind: isProportion ? .proportion : .rate, x: arguments.columns[""]!,
-                                      n: arguments.columns[isProportion ? "of" : "per"]!, multiplier: multiplier, xLabel: xLabel, nLabel: nLabel)
             let statistic = isProportion ? "\(xLabel) of \(nLabel)" + (multiplier == 1 ? "" : " per \(NumberFormat.plain(multiplier))")
                 : "\(xLabel) per \(NumberFormat.plain(multiplier)) \(nLabel)"
             var added = measure.columns(statistic: statistic)

@@ -15,18 +15,10 @@ enum FollowUpStage {
                      Parameter(keyword: "per", takesNumber: true, expressionOptional: true, placeholder: "M [N]"),
                      Parameter(keyword: "period", placeholder: "P"), Parameter(keyword: "by", placeholder: "U")],
         outputs: { (input, shapes) throws(StageError) -> [Field] in
-            let isProportion = shapes.has("of")
-            if isProportion {
-                if shapes.types["per"] != nil { throw StageError("write either 'X of N [per M]' or 'X per M N', not both", argument: "per") }
-            } else {
-                guard shapes.numbers["per"] != nil, shapes.types["per"] != nil else {
-                    throw StageError("followup needs 'per M N' for rates or 'of N' for proportions: followup X per M N period P", argument: "per")
-                }
-            }
+            let isProportion = try MeasureForm.check(shapes, stage: "followup")
             guard let period = shapes.types["period"] else {
                 throw StageError("followup needs the period column: … period P", argument: "*", suggestion: "e.g. … period year by practice_id")
             }
-            try requireNumeric(shapes, [("", "the count X"), (isProportion ? "of" : "per", isProportion ? "the total N" : "the denominator N")])
             let value = isProportion ? "proportion" : "rate"
             var out: [Field] = []
             if let u = shapes.types["by"] { out.append(Field(groupName(shapes.labels["by"]), u)) }
@@ -39,11 +31,10 @@ enum FollowUpStage {
             return out
         },
         run: { (table, arguments) throws(StageError) -> Table in
-            let isProportion = arguments.columns["of"] != nil
+            let measure = try MeasureForm.measure(arguments)
+            let isProportion = measure.kind == .proportion
             let key = isProportion ? "of" : "per"
-            let multiplier = arguments.numbers["per"] ?? 1
-            let measure = try Measure(kind: isProportion ? .proportion : .rate, x: arguments.columns[""]!, n: arguments.columns[key]!,
-                                      multiplier: multiplier, xLabel: arguments.labels[""] ?? "X", nLabel: arguments.labels[key] ?? "N")
+            let multiplier = measure.multiplier
             let period = arguments.columns["period"]!, units = arguments.columns["by"]
             let periods = Set((0..<table.rowCount).map { period.value(at: $0) }.filter { !$0.isNull })
             guard periods.count == 2 else {

@@ -17,30 +17,17 @@ enum FunnelStage {
                      Parameter(keyword: "adjusted", takesExpression: false, placeholder: ""),
                      Parameter(keyword: "shmi", takesExpression: false, placeholder: "")],
         outputs: { (input, shapes) throws(StageError) -> [Field] in
-            let isProportion = shapes.has("of")
+            let isProportion = try MeasureForm.check(shapes, stage: "funnel")
             if isProportion, shapes.has("shmi") {
                 throw StageError("shmi (log scale, truncation) is for rates; proportions use the arcsine scale", argument: "shmi")
-            }
-            if isProportion {
-                if shapes.types["per"] != nil { throw StageError("write either 'X of N [per M]' or 'X per M N', not both", argument: "per") }
-                try requireNumeric(shapes, [("", "the count X"), ("of", "the total N")])
-            } else {
-                guard shapes.numbers["per"] != nil, shapes.types["per"] != nil else {
-                    throw StageError("funnel needs 'per M N' for rates or 'of N' for proportions", argument: "per",
-                                     suggestion: "e.g. funnel services per 1000 listed_patients")
-                }
-                try requireNumeric(shapes, [("", "the count X"), ("per", "the denominator N")])
             }
             return merge(input, [Field(isProportion ? "proportion" : "rate", .decimal)] + fields)
         },
         run: { (table, arguments) throws(StageError) -> Table in
-            let isProportion = arguments.columns["of"] != nil
-            let multiplier = arguments.numbers["per"] ?? 1
+            let measure = try MeasureForm.measure(arguments)
+            let isProportion = measure.kind == .proportion
             let adjusted = arguments.numbers["adjusted"] != nil
             let shmi = arguments.numbers["shmi"] != nil
-            let key = isProportion ? "of" : "per"
-            let measure = try Measure(kind: isProportion ? .proportion : .rate, x: arguments.columns[""]!, n: arguments.columns[key]!,
-                                      multiplier: multiplier, xLabel: arguments.labels[""] ?? "X", nLabel: arguments.labels[key] ?? "N")
             let rows = table.rowCount
             var groups: [Value: [Int]] = [:]
             if let g = arguments.columns["within"] {

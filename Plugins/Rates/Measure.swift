@@ -133,3 +133,30 @@ func requireNumeric(_ shapes: ArgumentShapes, _ keys: [(String, String)]) throws
         guard type.isNumeric else { throw StageError("\(what) must be a number, not \(type)", argument: key) }
     }
 }
+
+/// The two ways a stage can be given its statistic: `X per M N` (a rate) or `X of N [per M]` (a proportion).
+enum MeasureForm {
+    /// Checks the arguments of either form; returns whether it is the proportion form.
+    static func check(_ shapes: ArgumentShapes, stage: String) throws(StageError) -> Bool {
+        let isProportion = shapes.has("of")
+        if isProportion {
+            if shapes.types["per"] != nil { throw StageError("write either 'X of N [per M]' or 'X per M N', not both", argument: "per") }
+            try requireNumeric(shapes, [("", "the count X"), ("of", "the total N")])
+        } else {
+            guard shapes.numbers["per"] != nil, shapes.types["per"] != nil else {
+                throw StageError("\(stage) needs 'per M N' for rates or 'of N' for proportions", argument: "per",
+                                 suggestion: "e.g. \(stage) services per 1000 listed_patients")
+            }
+            try requireNumeric(shapes, [("", "the count X"), ("per", "the denominator N")])
+        }
+        return isProportion
+    }
+
+    /// The statistic of either form, computed for every row.
+    static func measure(_ arguments: Arguments) throws(StageError) -> Measure {
+        let isProportion = arguments.columns["of"] != nil
+        let key = isProportion ? "of" : "per"
+        return try Measure(kind: isProportion ? .proportion : .rate, x: arguments.columns[""]!, n: arguments.columns[key]!,
+                           multiplier: arguments.numbers["per"] ?? 1, xLabel: arguments.labels[""] ?? "X", nLabel: arguments.labels[key] ?? "N")
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import Statistics
 import Tabular
 
 /// An aggregate for `summarize`: how it is typed and how it folds each group's rows.
@@ -53,14 +54,6 @@ public enum AggregateFunctions {
         return out
     }
 
-    /// Quantile type 7 (R's default) of sorted values.
-    static func quantile(_ sorted: [Double], _ p: Double) -> Double? {
-        guard !sorted.isEmpty else { return nil }
-        let h = Double(sorted.count - 1) * p
-        let lo = Int(h.rounded(.down))
-        let hi = min(lo + 1, sorted.count - 1)
-        return sorted[lo] + (h - Double(lo)) * (sorted[hi] - sorted[lo])
-    }
 
     static func decimals(_ values: [Double?]) -> Column {
         Column(name: "", data: .decimal(values.map { $0 ?? 0 }), validity: values.map { $0 != nil })
@@ -125,12 +118,12 @@ public enum AggregateFunctions {
         AggregateFunction(name: "median", signature: "median(x)", summary: "The middle value (the mean of the two middle values for an even count).",
                           takesArgument: true, takesParameter: false, check: numeric("median"), compute: { c, groups, n, _, _ in
             guard let c else { return decimals([Double?](repeating: nil, count: n)) }
-            return decimals(collect(c, groups, n).map { quantile($0.sorted(), 0.5) })
+            return decimals(collect(c, groups, n).map { Quantile.type7(sorted: $0.sorted(), 0.5) })
         }),
         AggregateFunction(name: "quantile", signature: "quantile(x, p)", summary: "The p-quantile, 0 ≤ p ≤ 1 (R's type 7).",
                           takesArgument: true, takesParameter: true, check: numeric("quantile"), compute: { c, groups, n, p, _ in
             guard let c else { return decimals([Double?](repeating: nil, count: n)) }
-            return decimals(collect(c, groups, n).map { quantile($0.sorted(), p ?? 0.5) })
+            return decimals(collect(c, groups, n).map { Quantile.type7(sorted: $0.sorted(), p ?? 0.5) })
         }),
         AggregateFunction(name: "var", signature: "var(x)", summary: "The sample variance (n − 1 in the denominator).",
                           takesArgument: true, takesParameter: false, check: numeric("var"), compute: { c, groups, n, _, _ in
