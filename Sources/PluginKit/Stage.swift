@@ -13,15 +13,19 @@ public struct Parameter: Sendable {
     public let takesExpression: Bool
     /// Whether the expression after a number may be left out (`of N per 100`).
     public let expressionOptional: Bool
+    /// Whether it takes a comma-separated list of expressions (`likert q01, q02, q03`).
+    public let takesList: Bool
     /// How the usage line names it, e.g. `M N`.
     public let placeholder: String
 
     /// Creates a parameter.
-    public init(keyword: String?, takesNumber: Bool = false, takesExpression: Bool = true, expressionOptional: Bool = false, placeholder: String) {
+    public init(keyword: String?, takesNumber: Bool = false, takesExpression: Bool = true, expressionOptional: Bool = false,
+                takesList: Bool = false, placeholder: String) {
         self.keyword = keyword
         self.takesNumber = takesNumber
         self.takesExpression = takesExpression
         self.expressionOptional = expressionOptional
+        self.takesList = takesList
         self.placeholder = placeholder
     }
 
@@ -71,14 +75,21 @@ public struct ArgumentShapes: Sendable {
     public var numbers: [String: Double]
     /// Each expression as typed, by key (a plain column reference is its name).
     public var labels: [String: String]
+    /// The types of each list argument's expressions, by key.
+    public var listTypes: [String: [DataType]]
+    /// Each list argument's expressions as typed, by key.
+    public var listLabels: [String: [String]]
     /// Creates argument shapes.
-    public init(types: [String: DataType], numbers: [String: Double], labels: [String: String] = [:]) {
+    public init(types: [String: DataType], numbers: [String: Double], labels: [String: String] = [:],
+                listTypes: [String: [DataType]] = [:], listLabels: [String: [String]] = [:]) {
         self.types = types
         self.numbers = numbers
         self.labels = labels
+        self.listTypes = listTypes
+        self.listLabels = listLabels
     }
-    /// Whether an expression or number was given under the key.
-    public func has(_ key: String) -> Bool { types[key] != nil || numbers[key] != nil }
+    /// Whether an expression, list or number was given under the key.
+    public func has(_ key: String) -> Bool { types[key] != nil || numbers[key] != nil || listTypes[key] != nil }
 }
 
 /// The arguments a stage runs with: expressions evaluated to columns, constants, and labels.
@@ -89,11 +100,21 @@ public struct Arguments: Sendable {
     public var numbers: [String: Double]
     /// Each expression as typed, by key (for labels such as "per 1000 listed_patients").
     public var labels: [String: String]
+    /// Each list argument evaluated to columns, by key.
+    public var lists: [String: [Column]]
+    /// Each list argument's expressions as typed, by key.
+    public var listLabels: [String: [String]]
+    /// The session's settings that stages may follow (e.g. `min_answers`), by name.
+    public var settings: [String: String]
     /// Creates arguments.
-    public init(columns: [String: Column], numbers: [String: Double], labels: [String: String]) {
+    public init(columns: [String: Column], numbers: [String: Double], labels: [String: String],
+                lists: [String: [Column]] = [:], listLabels: [String: [String]] = [:], settings: [String: String] = [:]) {
         self.columns = columns
         self.numbers = numbers
         self.labels = labels
+        self.lists = lists
+        self.listLabels = listLabels
+        self.settings = settings
     }
 }
 

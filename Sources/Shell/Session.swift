@@ -174,7 +174,7 @@ public final class Session {
         let started = Date()
         let plan = try Planner(catalog: catalog, stages: stages).plan(pipeline)
         var timings: [Evaluator.StageTiming] = []
-        let table = try Evaluator.run(plan, datasets: datasets) { timings.append($0) }
+        let table = try Evaluator.run(plan, datasets: datasets, settings: settings.forStages) { timings.append($0) }
         var notes: [Outcome] = []
         if settings.trace {
             for t in timings { notes.append(.info(String(format: "  %-10@ %9d rows %9.3f s", t.label as NSString, t.rows, t.seconds))) }
@@ -202,6 +202,9 @@ public final class Session {
         case "rows":
             guard let n = Int(v), n >= 2 else { throw Diagnostic("'rows' is a number of 2 or more", at: value.range) }
             settings.maxRows = n
+        case "min_answers":
+            guard let n = Int(v), n >= 1 else { throw Diagnostic("'min_answers' is a number of 1 or more", at: value.range) }
+            settings.minimumAnswers = n
         default:
             throw Diagnostic.unknown("setting", name.text, at: name.range, candidates: Settings.known.map(\.name))
         }

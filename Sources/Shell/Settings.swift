@@ -14,6 +14,11 @@ public struct Settings: Sendable {
     public var width = 120
     /// Whether to colour terminal output.
     public var color = false
+    /// The fewest answers a survey group needs to be reported (the national patient survey's rule is 5).
+    public var minimumAnswers = 5
+
+    /// The settings plugin stages may follow, by name.
+    public var forStages: [String: String] { ["min_answers": String(minimumAnswers)] }
 
     /// Creates default settings.
     public init() {}
@@ -24,5 +29,6 @@ public struct Settings: Sendable {
         ("timer", ["on", "off"], "report each statement's time (also .timer)"),
         ("trace", ["on", "off"], "report each stage's rows and time"),
         ("rows", ["40"], "the most rows a terminal table shows"),
+        ("min_answers", ["5"], "the fewest answers a survey group needs to be reported (likert, topbox)"),
     ]
 }

@@ -15,21 +15,22 @@ public enum Evaluator {
     }
 
     /// Runs the plan against the datasets; `onStage` hears each stage's timing.
-    public static func run(_ plan: Plan, datasets: [String: Table], onStage: ((StageTiming) -> Void)? = nil) throws -> Table {
+    public static func run(_ plan: Plan, datasets: [String: Table], settings: [String: String] = [:],
+                           onStage: ((StageTiming) -> Void)? = nil) throws -> Table {
         guard var table = datasets[plan.source] else {
             throw Diagnostic("the dataset '\(plan.source)' is gone")
         }
         for stage in plan.stages {
             try Interrupt.check()
             let started = Date()
-            table = try apply(stage.operation, to: table, datasets: datasets)
+            table = try apply(stage.operation, to: table, datasets: datasets, settings: settings)
             onStage?(StageTiming(label: stage.label, seconds: Date().timeIntervalSince(started), rows: table.rowCount))
         }
         return table
     }
 
     /// Applies one operation.
-    static func apply(_ operation: Operation, to table: Table, datasets: [String: Table]) throws -> Table {
+    static func apply(_ operation: Operation, to table: Table, datasets: [String: Table], settings: [String: String]) throws -> Table {
         switch operation {
         case .filter(let predicate):
             let c = try evaluate(predicate, table).column(table.rowCount)
@@ -70,8 +71,15 @@ public enum Evaluator {
         case .plugin(let call):
             var columns: [String: Column] = [:]
             for (key, e) in call.expressions { columns[key] = try evaluate(e, table).column(table.rowCount) }
+            var lists: [String: [Column]] = [:]
+            for (key, list) in call.lists {
+                var evaluated: [Column] = []
+                for e in list { evaluated.append(try evaluate(e, table).column(table.rowCount)) }
+                lists[key] = evaluated
+            }
             do {
-                return try call.stage.run(table, Arguments(columns: columns, numbers: call.numbers, labels: call.labels))
+                return try call.stage.run(table, Arguments(columns: columns, numbers: call.numbers, labels: call.labels,
+                                                           lists: lists, listLabels: call.listLabels, settings: settings))
             } catch {
                 throw Planner.diagnostic(error, call)
             }

@@ -93,4 +93,8 @@ public struct PluginCall: Sendable {
     public var labels: [String: String]
     /// Where each argument was typed, by key, and the whole stage under "*".
     public var ranges: [String: SourceRange]
+    /// The list arguments, by key.
+    public var lists: [String: [BoundExpr]] = [:]
+    /// Each list argument's expressions as typed, by key.
+    public var listLabels: [String: [String]] = [:]
 }

@@ -178,14 +178,21 @@ extension Planner {
         for argument in arguments {
             call.ranges[argument.key] = argument.expr?.range ?? argument.range
             if let number = argument.number { call.numbers[argument.key] = number }
+            if !argument.list.isEmpty {
+                var bound: [BoundExpr] = []
+                for e in argument.list { bound.append(try bind(e, input)) }
+                call.lists[argument.key] = bound
+                call.listLabels[argument.key] = argument.list.map(SyntaxPrinter.label)
+            }
             // A keyword on its own (a flag such as `adjusted`) counts as the number 1.
-            if argument.number == nil, argument.expr == nil { call.numbers[argument.key] = 1 }
+            if argument.number == nil, argument.expr == nil, argument.list.isEmpty { call.numbers[argument.key] = 1 }
             if let e = argument.expr {
                 call.expressions[argument.key] = try bind(e, input)
                 call.labels[argument.key] = SyntaxPrinter.label(e)
             }
         }
-        let shapes = ArgumentShapes(types: call.expressions.mapValues(\.type), numbers: call.numbers, labels: call.labels)
+        let shapes = ArgumentShapes(types: call.expressions.mapValues(\.type), numbers: call.numbers, labels: call.labels,
+                                    listTypes: call.lists.mapValues { $0.map(\.type) }, listLabels: call.listLabels)
         let output: Schema
         do {
             output = try stage.outputs(input, shapes)

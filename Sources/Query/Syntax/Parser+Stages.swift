@@ -100,9 +100,14 @@ extension Parser {
     mutating func parsePluginArguments(_ stage: Stage) throws(Diagnostic) -> [PluginArgumentSyntax] {
         var arguments: [PluginArgumentSyntax] = []
         let keywords = Set(stage.parameters.compactMap(\.keyword))
-        if stage.parameters.contains(where: { $0.keyword == nil }) {
-            let e = try parseExpression()
-            arguments.append(PluginArgumentSyntax(key: "", number: nil, expr: e, range: e.range))
+        if let leading = stage.parameters.first(where: { $0.keyword == nil }) {
+            if leading.takesList {
+                let list = try parseExpressionList()
+                arguments.append(PluginArgumentSyntax(key: "", number: nil, expr: nil, list: list, range: list[0].range.union(list[list.count - 1].range)))
+            } else {
+                let e = try parseExpression()
+                arguments.append(PluginArgumentSyntax(key: "", number: nil, expr: e, range: e.range))
+            }
         }
         while peek.kind == .identifier, keywords.contains(peek.text.lowercased()) {
             let word = advance()
@@ -123,6 +128,12 @@ extension Parser {
                 end = t.range.end
             }
             var expr: Expr? = nil
+            if parameter.takesList {
+                let list = try parseExpressionList()
+                arguments.append(PluginArgumentSyntax(key: parameter.key, number: number, expr: nil, list: list,
+                                                      range: SourceRange(word.range.start, list[list.count - 1].range.end)))
+                continue
+            }
             if parameter.takesExpression {
                 let atEnd = peek.kind == .end || peek.isSymbol("|") || peek.kind == .identifier && keywords.contains(peek.text.lowercased())
                 if atEnd {
@@ -138,6 +149,16 @@ extension Parser {
             arguments.append(PluginArgumentSyntax(key: parameter.key, number: number, expr: expr, range: SourceRange(word.range.start, end)))
         }
         return arguments
+    }
+
+    /// `a, b, c`: one or more expressions separated by commas.
+    mutating func parseExpressionList() throws(Diagnostic) -> [Expr] {
+        var list = [try parseExpression()]
+        while peek.isSymbol(",") {
+            _ = advance()
+            list.append(try parseExpression())
+        }
+        return list
     }
 
     /// `a, b = expr, …`.

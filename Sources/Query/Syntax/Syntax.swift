@@ -181,6 +181,8 @@ public struct PluginArgumentSyntax: Sendable {
     public var number: Double?
     /// The expression, when given.
     public var expr: Expr?
+    /// The expressions of a list argument.
+    public var list: [Expr] = []
     /// The whole argument's range, keyword included.
     public var range: SourceRange
 }
