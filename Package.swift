@@ -20,7 +20,7 @@ let package = Package(
         .target(name: "Tabular"),
         .target(name: "Query", dependencies: ["Tabular", "PluginKit", "Statistics"]),
         .target(name: "Output", dependencies: ["Tabular"]),
-        .target(name: "Shell", dependencies: ["Query", "Output", "Tabular", "PluginKit", "RatesPlugin"]),
+        .target(name: "Shell", dependencies: ["Query", "Output", "Tabular", "PluginKit", "RatesPlugin", "SurveyPlugin"]),
         .systemLibrary(
             name: "CRmath", path: "Sources/CRmath", pkgConfig: "libRmath",
             providers: [.apt(["r-mathlib"])]),
@@ -29,6 +29,7 @@ let package = Package(
 
         // MARK: built-in plugins (written against PluginKit only, as a third party would)
         .target(name: "RatesPlugin", dependencies: ["PluginKit", "Tabular", "Statistics"], path: "Plugins/Rates"),
+        .target(name: "SurveyPlugin", dependencies: ["PluginKit", "Tabular", "Statistics"], path: "Plugins/Survey"),
 
         // MARK: front end
         .systemLibrary(

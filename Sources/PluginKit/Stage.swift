@@ -15,17 +15,20 @@ public struct Parameter: Sendable {
     public let expressionOptional: Bool
     /// Whether it takes a comma-separated list of expressions (`likert q01, q02, q03`).
     public let takesList: Bool
+    /// Whether it takes the name of a dataset (`codebook answers_codes`), passed as a table.
+    public let takesDataset: Bool
     /// How the usage line names it, e.g. `M N`.
     public let placeholder: String
 
     /// Creates a parameter.
     public init(keyword: String?, takesNumber: Bool = false, takesExpression: Bool = true, expressionOptional: Bool = false,
-                takesList: Bool = false, placeholder: String) {
+                takesList: Bool = false, takesDataset: Bool = false, placeholder: String) {
         self.keyword = keyword
         self.takesNumber = takesNumber
         self.takesExpression = takesExpression
         self.expressionOptional = expressionOptional
         self.takesList = takesList
+        self.takesDataset = takesDataset
         self.placeholder = placeholder
     }
 
@@ -79,17 +82,20 @@ public struct ArgumentShapes: Sendable {
     public var listTypes: [String: [DataType]]
     /// Each list argument's expressions as typed, by key.
     public var listLabels: [String: [String]]
+    /// The schema of each dataset argument, by key.
+    public var datasets: [String: Schema]
     /// Creates argument shapes.
     public init(types: [String: DataType], numbers: [String: Double], labels: [String: String] = [:],
-                listTypes: [String: [DataType]] = [:], listLabels: [String: [String]] = [:]) {
+                listTypes: [String: [DataType]] = [:], listLabels: [String: [String]] = [:], datasets: [String: Schema] = [:]) {
         self.types = types
         self.numbers = numbers
         self.labels = labels
         self.listTypes = listTypes
         self.listLabels = listLabels
+        self.datasets = datasets
     }
-    /// Whether an expression, list or number was given under the key.
-    public func has(_ key: String) -> Bool { types[key] != nil || numbers[key] != nil || listTypes[key] != nil }
+    /// Whether an expression, list, dataset or number was given under the key.
+    public func has(_ key: String) -> Bool { types[key] != nil || numbers[key] != nil || listTypes[key] != nil || datasets[key] != nil }
 }
 
 /// The arguments a stage runs with: expressions evaluated to columns, constants, and labels.
@@ -106,6 +112,8 @@ public struct Arguments: Sendable {
     public var listLabels: [String: [String]]
     /// The session's settings that stages may follow (e.g. `min_answers`), by name.
     public var settings: [String: String]
+    /// The dataset arguments as tables, by key.
+    public var tables: [String: Table] = [:]
     /// Creates arguments.
     public init(columns: [String: Column], numbers: [String: Double], labels: [String: String],
                 lists: [String: [Column]] = [:], listLabels: [String: [String]] = [:], settings: [String: String] = [:]) {

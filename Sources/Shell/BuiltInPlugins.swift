@@ -1,9 +1,10 @@
 import PluginKit
 import RatesPlugin
+import SurveyPlugin
 
 /// The plugins every session starts with: registered through the same `PluginRegistry` that a
 /// third party's plugin joins, so the built-ins prove the API.
 public enum BuiltInPlugins {
     /// The built-in plugins, in the order `.plugins` lists them.
-    public static let all: [Plugin] = [RatesPlugin()]
+    public static let all: [Plugin] = [RatesPlugin(), SurveyPlugin()]
 }

@@ -77,9 +77,14 @@ public enum Evaluator {
                 for e in list { evaluated.append(try evaluate(e, table).column(table.rowCount)) }
                 lists[key] = evaluated
             }
+            var arguments = Arguments(columns: columns, numbers: call.numbers, labels: call.labels,
+                                      lists: lists, listLabels: call.listLabels, settings: settings)
+            for (key, name) in call.datasets {
+                guard let t = datasets[name] else { throw Diagnostic("the dataset '\(name)' is gone") }
+                arguments.tables[key] = t
+            }
             do {
-                return try call.stage.run(table, Arguments(columns: columns, numbers: call.numbers, labels: call.labels,
-                                                           lists: lists, listLabels: call.listLabels, settings: settings))
+                return try call.stage.run(table, arguments)
             } catch {
                 throw Planner.diagnostic(error, call)
             }

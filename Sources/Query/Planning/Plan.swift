@@ -97,4 +97,6 @@ public struct PluginCall: Sendable {
     public var lists: [String: [BoundExpr]] = [:]
     /// Each list argument's expressions as typed, by key.
     public var listLabels: [String: [String]] = [:]
+    /// The dataset arguments' dataset names, by key.
+    public var datasets: [String: String] = [:]
 }

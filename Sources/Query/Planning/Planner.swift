@@ -184,15 +184,23 @@ extension Planner {
                 call.lists[argument.key] = bound
                 call.listLabels[argument.key] = argument.list.map(SyntaxPrinter.label)
             }
+            if let name = argument.dataset {
+                guard catalog.datasets[name.text] != nil else {
+                    throw Diagnostic.unknown("dataset", name.text, at: name.range, candidates: catalog.datasets.keys.filter { $0 != "_" }.sorted())
+                }
+                call.datasets[argument.key] = name.text
+                call.ranges[argument.key] = name.range
+            }
             // A keyword on its own (a flag such as `adjusted`) counts as the number 1.
-            if argument.number == nil, argument.expr == nil, argument.list.isEmpty { call.numbers[argument.key] = 1 }
+            if argument.number == nil, argument.expr == nil, argument.list.isEmpty, argument.dataset == nil { call.numbers[argument.key] = 1 }
             if let e = argument.expr {
                 call.expressions[argument.key] = try bind(e, input)
                 call.labels[argument.key] = SyntaxPrinter.label(e)
             }
         }
         let shapes = ArgumentShapes(types: call.expressions.mapValues(\.type), numbers: call.numbers, labels: call.labels,
-                                    listTypes: call.lists.mapValues { $0.map(\.type) }, listLabels: call.listLabels)
+                                    listTypes: call.lists.mapValues { $0.map(\.type) }, listLabels: call.listLabels,
+                                    datasets: call.datasets.compactMapValues { catalog.datasets[$0] })
         let output: Schema
         do {
             output = try stage.outputs(input, shapes)

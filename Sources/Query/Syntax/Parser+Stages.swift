@@ -128,6 +128,12 @@ extension Parser {
                 end = t.range.end
             }
             var expr: Expr? = nil
+            if parameter.takesDataset {
+                let name = try parseName("a dataset name after '\(word.text)'")
+                arguments.append(PluginArgumentSyntax(key: parameter.key, number: nil, expr: nil, dataset: name,
+                                                      range: SourceRange(word.range.start, name.range.end)))
+                continue
+            }
             if parameter.takesList {
                 let list = try parseExpressionList()
                 arguments.append(PluginArgumentSyntax(key: parameter.key, number: number, expr: nil, list: list,

@@ -183,6 +183,8 @@ public struct PluginArgumentSyntax: Sendable {
     public var expr: Expr?
     /// The expressions of a list argument.
     public var list: [Expr] = []
+    /// The dataset named by a dataset argument.
+    public var dataset: Name? = nil
     /// The whole argument's range, keyword included.
     public var range: SourceRange
 }
