@@ -176,7 +176,7 @@ extension Table {
 
     @Test func pluginsAreListed() throws {
         let t = try result(".plugins")
-        #expect(t.texts("stage") == ["rate", "proportion", "compare", "funnel", "variation", "standardize", "followup"])
+        #expect(t.texts("stage") == ["rate", "proportion", "compare", "funnel", "variation", "standardize", "followup", "likert", "topbox", "comments"])
     }
 }
 

@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+import Shell
+import Tabular
+import TestSupport
+
+/// Runs statements and returns the last result table (failing the test on any error).
+func result(_ source: String, _ session: Session) throws -> Table {
+    let out = session.execute(source)
+    let errors = out.compactMap { if case .error(let d, _) = $0 { return d.message } else { return nil } }
+    try #require(errors.isEmpty, "\(errors)")
+    return try #require(out.compactMap { if case .result(let t) = $0 { return t } else { return nil } }.last)
+}
+
+func firstError(_ source: String, _ session: Session) -> String? {
+    for outcome in session.execute(source) { if case .error(let d, _) = outcome { return d.message } }
+    return nil
+}
+
+extension Table {
+    func values(_ name: String) -> [Value] { (0..<rowCount).map { column(name)!.value(at: $0) } }
+    func texts(_ name: String) -> [String?] { values(name).map { $0.isNull ? nil : $0.description } }
+}
+
+/// The generator's survey.csv (seed 7, 3000 rows) in both formats. The expected counts were made
+/// by hand from the CSV with Python's csv module (count the answers of a cluster, of a question).
+@Suite(.enabled(if: TestEnvironment.shared != nil && TestEnvironment.pythonWithNumpy != nil, "needs ../shared and python3 with numpy"))
+struct GeneratedSurveyTests {
+    static func folder(danish: Bool) throws -> URL {
+        let out = TestEnvironment.temporaryFolder(danish ? "survey-dk" : "survey")
+        var args = [TestEnvironment.shared!.appendingPathComponent("bench/gen_data.py").path, "--rows", "3000", "--seed", "7", "--out", out.path, "--quiet"]
+        if danish { args.append("--danish-csv") }
+        let r = try TestEnvironment.run(TestEnvironment.pythonWithNumpy!, args)
+        try #require(r.status == 0, "\(r.stderr)")
+        return out
+    }
+
+    @Test(arguments: [false, true])
+    func topboxAndLikertMatchHandCounts(danish: Bool) throws {
+        let session = Session(workingDirectory: try Self.folder(danish: danish).path)
+        _ = session.execute("load survey \"survey.csv\"\nload questions \"survey_questions.csv\"")
+        let top = try result("survey | where cluster == \"Holbæk/Odsherred m.fl.\" | topbox q03 texts questions", session)
+        #expect(top.values("respondents") == [.integer(23)])
+        #expect(top.values("n") == [.integer(22)])
+        #expect(top.values("positive") == [.integer(13)])
+        #expect(top.values("dont_know") == [.integer(1)])
+        #expect(top.values("blank") == [.integer(0)])
+        #expect(abs(top.values("share")[0].doubleValue! - 100.0 * 13 / 22) < 1e-12)
+        #expect(top.texts("text") == ["Datagrundlaget fra klyngen er troværdigt"])
+        let likert = try result("survey | likert q12", session)
+        #expect(likert.texts("answer") == ["Meget enig", "Enig", "Hverken enig eller uenig", "Uenig", "Meget uenig", "Ved ikke", "(blank)"])
+        #expect(likert.values("n").map { $0.doubleValue! } == [44, 35, 37, 28, 17, 3, 20])
+        #expect(abs(likert.values("percent")[0].doubleValue! - 100.0 * 44 / 164) < 1e-12)   // 184 rows, 20 blank
+        #expect(abs(likert.values("valid_percent")[0].doubleValue! - 100.0 * 44 / 161) < 1e-12) // and 3 Ved ikke
+    }
+}
+
+@Suite struct SurveyStageTests {
+    func session() -> Session {
+        let s = Session()
+        let answers: [[Value]] = [
+            [.text("A"), .integer(1), .integer(2), .text("God kontakt")], [.text("A"), .integer(2), .integer(1), .text("")],
+            [.text("A"), .integer(9), .integer(2), .null], [.text("A"), .integer(4), .integer(5), .text("Svært at nå sygehuset")],
+            [.text("A"), .null, .integer(3), .text("Ok")], [.text("A"), .integer(1), .integer(1), .text("Fint")],
+            [.text("B"), .integer(5), .integer(4), .text("Kort svar")], [.text("B"), .integer(1), .integer(2), .null],
+        ]
+        s.define("coded", Table.from(names: ["cluster", "q1", "q2", "q3"], types: [.text, .integer, .integer, .text], rows: answers), origin: "test")
+        s.define("codes", Table.from(names: ["code", "label"], types: [.integer, .text], rows: [
+            [.integer(1), .text("Helt enig")], [.integer(2), .text("Overvejende enig")], [.integer(3), .text("Hverken enig eller uenig")],
+            [.integer(4), .text("Overvejende uenig")], [.integer(5), .text("Helt uenig")], [.integer(9), .text("Ved ikke")]]), origin: "test")
+        s.define("invited", Table.from(names: ["cluster", "n_invited"], types: [.text, .integer], rows: [[.text("A"), .integer(12)], [.text("B"), .integer(4)]]), origin: "test")
+        return s
+    }
+
+    @Test func codedAnswersThroughACodebook() throws {
+        let t = try result("coded | topbox q1, q2 by cluster codebook codes", session())
+        // Cluster A, q1: codes 1, 2, 9, 4, blank, 1 → on the scale 1, 2, 4, 1 (n 4), positive 3, Ved ikke 1, blank 1.
+        #expect(t.texts("status") == ["reported", "reported", "suppressed: 2 answers, fewer than 5", "suppressed: 2 answers, fewer than 5"])
+        #expect(t.values("n")[0] == .integer(4))
+        #expect(t.values("positive")[0] == .integer(3))
+        #expect(t.values("dont_know")[0] == .integer(1))
+        #expect(t.values("blank")[0] == .integer(1))
+        #expect(t.values("share")[2] == .null)
+        #expect(t.texts("method")[0]!.contains("Helt enig, Overvejende enig"))
+    }
+
+    @Test func theThresholdIsASessionSetting() throws {
+        let s = session()
+        _ = s.execute("set min_answers 2")
+        let t = try result("coded | topbox q1 by cluster codebook codes", s)
+        #expect(t.texts("status") == ["reported", "reported"])
+        #expect(t.values("positive")[1] == .integer(1))
+    }
+
+    @Test func aDeclaredScaleAndPositiveCount() throws {
+        let s = session()
+        _ = s.execute("let grades = coded | derive g = if(q2 <= 2, \"Høj\", if(q2 == 3, \"Middel\", \"Lav\"))")
+        let t = try result("grades | topbox g scale \"Høj\", \"Middel\", \"Lav\" positive 1", s)
+        #expect(t.values("n") == [.integer(8)])
+        #expect(t.values("positive") == [.integer(5)])
+        #expect(firstError("grades | topbox g", s)?.contains("not on a known Danish scale") == true)
+    }
+
+    @Test func responseRateWithTheNumberInvited() throws {
+        let t = try result("coded | join invited on cluster | topbox q1 by cluster invited n_invited codebook codes", session())
+        #expect(t.values("response_rate").map { $0.doubleValue } == [50, 50])
+    }
+
+    @Test func commentsVerbatimWithoutRespondents() throws {
+        let s = session()
+        // Cluster A has 4 comments: under the default 5 they are suppressed, with 4 they show.
+        #expect(try result("coded | comments q3 by cluster", s).texts("comment") == ["(4 comments suppressed: fewer than 5 answers)", "(1 comments suppressed: fewer than 5 answers)"])
+        _ = s.execute("set min_answers 4")
+        let t = try result("coded | comments q3 by cluster", s)
+        #expect(t.columnNames == ["cluster", "question", "comment"])
+        #expect(t.texts("comment") == ["Fint", "God kontakt", "Ok", "Svært at nå sygehuset", "(1 comments suppressed: fewer than 4 answers)"])
+    }
+
+    @Test func demoSurveyPerClusterAndRole() throws {
+        let s = Session()
+        for (name, table) in DemoData.datasets() { s.define(name, table, origin: "demo") }
+        let byCluster = try result("survey | topbox q01, q02 by cluster texts survey_questions", s)
+        #expect(byCluster.rowCount == 2 * Set(byCluster.texts("cluster")).count)
+        let byRole = try result("survey | likert q07 by role", s)
+        #expect(Set(byRole.texts("role").compactMap { $0 }) == ["læge", "sekretær", "sygeplejerske"])
+    }
+}
