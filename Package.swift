@@ -14,10 +14,12 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Excel workbooks are ZIP packages: a maintained ZIP library rather than hand-written inflate.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
         // MARK: core
-        .target(name: "Tabular"),
+        .target(name: "Tabular", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Query", dependencies: ["Tabular", "PluginKit", "Statistics"]),
         .target(name: "Output", dependencies: ["Tabular"]),
         .target(name: "Shell", dependencies: ["Query", "Output", "Tabular", "PluginKit", "RatesPlugin", "SurveyPlugin"]),
@@ -45,7 +47,7 @@ let package = Package(
 
         // MARK: tests
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "TabularTests", dependencies: ["Tabular", "TestSupport"]),
+        .testTarget(name: "TabularTests", dependencies: ["Tabular", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "QueryTests", dependencies: ["Query", "Tabular"]),
         .testTarget(name: "OutputTests", dependencies: ["Output", "Tabular"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),

@@ -7,6 +7,7 @@ extension Session {
     func load(name: Name, path: String, pathRange: SourceRange, options: [LoadOptionSyntax]) throws -> [Outcome] {
         try checkNewName(name)
         var loadOptions = LoadOptions()
+        var sheet: String? = nil
         for option in options {
             let value = option.value ?? ""
             switch option.name.text.lowercased() {
@@ -48,18 +49,28 @@ extension Session {
                     loadOptions.types[column.text] = t
                 }
             case "sheet":
-                throw Diagnostic("'sheet' is for Excel workbooks, which this version cannot read yet", at: option.range,
-                                 suggestion: "save the sheet as CSV (semikolonsepareret) and load that")
+                sheet = value
             default:
                 throw Diagnostic.unknown("load option", option.name.text, at: option.name.range,
-                                         candidates: ["delimiter", "decimal", "encoding", "header", "dates", "types"])
+                                         candidates: ["delimiter", "decimal", "encoding", "header", "dates", "types", "sheet"])
             }
         }
         let target = resolve(path: path)
         let lower = target.lowercased()
-        if lower.hasSuffix(".xlsx") || lower.hasSuffix(".xls") {
-            throw Diagnostic("this version cannot read Excel workbooks yet", at: pathRange,
-                             suggestion: "in Excel: Gem som → CSV (semikolonsepareret), then load the .csv")
+        if lower.hasSuffix(".xls") {
+            throw Diagnostic("old Excel workbooks (.xls) cannot be read", at: pathRange,
+                             suggestion: "in Excel: Gem som → Excel-projektmappe (.xlsx) or CSV (semikolonsepareret)")
+        }
+        if lower.hasSuffix(".xlsx") || sheet != nil {
+            let started = Date()
+            let workbook = try XLSXReader.read(path: target, sheet: sheet, options: loadOptions)
+            define(name.text, workbook.table, origin: "\(path) [\(workbook.sheet)]")
+            let columns = workbook.table.columns.map { "\($0.name) \($0.type)" }.joined(separator: ", ")
+            let summary = String(format: "loaded %@: %@ rows × %d columns from %@, sheet \"%@\" (sheets: %@) in %.2f s",
+                                 name.text, Self.thousands(workbook.table.rowCount), workbook.table.columns.count,
+                                 (path as NSString).lastPathComponent, workbook.sheet, workbook.sheets.joined(separator: ", "),
+                                 Date().timeIntervalSince(started))
+            return [.info(summary), .info("  columns: " + columns)]
         }
         let label = (path as NSString).lastPathComponent
         if let progress { loadOptions.progress = { progress(label, $0) } }

@@ -125,3 +125,26 @@ struct GeneratedSurveyTests {
         #expect(Set(byRole.texts("role").compactMap { $0 }) == ["læge", "sekretær", "sygeplejerske"])
     }
 }
+
+/// The Excel fixture of TabularTests (a survey export with a codebook sheet), loaded as a user would.
+@Suite struct ExcelSurveyTests {
+    @Test func codedAnswersFromAWorkbookWithItsCodebookSheet() throws {
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("TabularTests/Fixtures").path
+        let s = Session(workingDirectory: fixtures)
+        _ = s.execute("set min_answers 1")
+        let t = try result("""
+            load svar "survey-export.xlsx" sheet "Svar"
+            load koder "survey-export.xlsx" sheet "Koder"
+            svar | topbox q2 codebook koder
+            """, s)
+        // q2's codes 1, 2, 9, 4, 5: on the scale 1, 2, 4, 5 (n 4), positive 1 and 2, Ved ikke (9) once.
+        #expect(t.values("n") == [.integer(4)])
+        #expect(t.values("positive") == [.integer(2)])
+        #expect(t.values("dont_know") == [.integer(1)])
+        #expect(t.values("share") == [.decimal(50)])
+        let labels = try result("svar | likert q1", s)
+        #expect(labels.texts("answer").prefix(5) == ["Meget enig", "Enig", "Hverken enig eller uenig", "Uenig", "Meget uenig"])
+        #expect(labels.values("n").map(\.doubleValue) == [1, 1, 0, 1, 0, 1, 1])
+    }
+}
