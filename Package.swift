@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "OutputTests", dependencies: ["Output", "Tabular"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
         .testTarget(name: "RatesPluginTests", dependencies: ["RatesPlugin", "PluginKit", "Shell", "Tabular"]),
-        .testTarget(name: "SurveyPluginTests", dependencies: ["SurveyPlugin", "Shell", "Tabular", "TestSupport"]),
+        .testTarget(name: "SurveyPluginTests", dependencies: ["SurveyPlugin", "Shell", "Tabular", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "Query", "Tabular", "Output", "TestSupport"]),
         .testTarget(name: "KlyngeTests", dependencies: ["TestSupport"], resources: [.copy("Fixtures")]),
     ]

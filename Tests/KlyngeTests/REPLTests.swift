@@ -63,9 +63,10 @@ struct REPLTests {
         try t.send("Enter")
         let screen = try t.wait(for: "survey_questions")
         #expect(!screen.contains("│ big "))
-        try t.type("practices | take 1")
+        try t.type("survey | topbox q01 by role | select role, n, share, status")
         try t.send("Enter")
-        try t.wait(for: "1 row ·")
+        let survey = try t.wait(for: "3 rows ·")
+        #expect(survey.contains("sygeplejerske") && survey.contains("sekretær") && survey.contains("reported"))
         try t.send("C-d")
         #expect(t.exitStatus() == "EXIT=0")
     }

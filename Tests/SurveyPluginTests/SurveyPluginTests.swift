@@ -148,3 +148,31 @@ struct GeneratedSurveyTests {
         #expect(labels.values("n").map(\.doubleValue) == [1, 1, 0, 1, 0, 1, 1])
     }
 }
+
+/// A coded export as Danish Excel writes it (Windows-1252, `;`, CRLF) with its codebook, both
+/// written by hand for this test (Fixtures/coded-survey.csv, Fixtures/codebook.csv).
+@Suite struct CodedCSVTests {
+    @Test func codesBecomeLabelsInScaleOrder() throws {
+        let folder = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.path
+        let s = Session(workingDirectory: folder)
+        let t = try result("""
+            load svar "coded-survey.csv"
+            load koder "codebook.csv"
+            svar | likert q1 by klynge codebook koder
+            """, s)
+        // Næstved 1, q1 codes 1, 2, 9, 4, 5, 1: Meget enig 2, Enig 1, Hverken 0, Uenig 1, Meget uenig 1, Ved ikke 1.
+        let naestved = (0..<t.rowCount).filter { t.values("klynge")[$0] == .text("Næstved 1") }
+        #expect(naestved.map { t.values("answer")[$0].description } == ["Meget enig", "Enig", "Hverken enig eller uenig", "Uenig", "Meget uenig", "Ved ikke", "(blank)"])
+        #expect(naestved.map { t.values("n")[$0].doubleValue } == [2, 1, 0, 1, 1, 1, 0])
+        #expect(abs(t.values("valid_percent")[naestved[0]].doubleValue! - 40) < 1e-12)
+        // Køge 1 has one respondent: suppressed under the default threshold of 5.
+        let koege = (0..<t.rowCount).filter { t.values("klynge")[$0] == .text("Køge 1") }
+        #expect(koege.allSatisfy { t.values("n")[$0] == .null })
+        #expect(t.texts("status")[koege[0]] == "suppressed: 1 answers, fewer than 5")
+        let top = try result("svar | topbox q2 codebook koder", s)
+        // q2: 2, 2, 3, blank, 1, 9, 2 → on the scale 2, 2, 3, 1, 2 (n 5), positive 4, Ved ikke 1, blank 1.
+        #expect(top.values("n") == [.integer(5)])
+        #expect(top.values("positive") == [.integer(4)])
+        #expect(top.values("blank") == [.integer(1)])
+    }
+}
