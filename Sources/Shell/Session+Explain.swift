@@ -13,7 +13,7 @@ extension Session {
             out += "syntax:\n" + SyntaxPrinter.print(statement).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
             let pipeline: PipelineSyntax?
             switch statement {
-            case .pipeline(let p), .let(_, let p), .export(let p, _, _, _): pipeline = p
+            case .pipeline(let p), .let(_, let p), .export(let p, _, _, _, _): pipeline = p
             default: pipeline = nil
             }
             if let pipeline {

@@ -140,8 +140,15 @@ public final class Session {
             datasets["_"] = table
             origins["_"] = "last result"
             return [.result(table)] + notes
-        case .export(let pipeline, let path, let pathRange, let formatName):
-            let (table, notes) = try evaluate(pipeline)
+        case .export(let pipeline, let path, let pathRange, let formatName, let allowIdentifiers):
+            let (result, notes) = try evaluate(pipeline)
+            let identifying = DisclosureControl.identifyingColumns(result)
+            if !identifying.isEmpty && !allowIdentifiers {
+                throw Diagnostic("refusing to export \(identifying.map { "'\($0)'" }.joined(separator: ", ")): these columns identify patients",
+                                 at: pipeline.range, notes: ["CPR numbers and patient keys must not leave this machine"],
+                                 suggestion: "select the columns to export, or aggregate first; to write the file anyway (for use on this machine), end with `allow identifiers`")
+            }
+            let (table, report) = DisclosureControl(threshold: settings.suppress).apply(result)
             var format = OutputFormat.forPath(path) ?? .csv
             if let formatName {
                 guard let f = OutputFormat(userName: formatName.text) else {
@@ -150,12 +157,15 @@ public final class Session {
                 format = f
             }
             let target = resolve(path: path)
+            let statement = Self.disclosureStatement(settings.suppress, report)
+            var text = ResultWriter.text(table, format: format)
+            if format == .markdown { text += "\n" + statement + "\n" }
             do {
-                try ResultWriter.writeAtomically(ResultWriter.text(table, format: format), to: target)
+                try ResultWriter.writeAtomically(text, to: target)
             } catch {
                 throw Diagnostic("cannot write \(path): \(error.localizedDescription)", at: pathRange)
             }
-            return notes + [.info("wrote \(table.rowCount) rows to \(path) (\(format.rawValue))")]
+            return notes + [.info("wrote \(table.rowCount) rows to \(path) (\(format.rawValue)); \(statement)")]
         case .set(let name, let value):
             return [try applySetting(name, value)]
         }
@@ -202,6 +212,13 @@ public final class Session {
         case "rows":
             guard let n = Int(v), n >= 2 else { throw Diagnostic("'rows' is a number of 2 or more", at: value.range) }
             settings.maxRows = n
+        case "suppress":
+            if v == "off" {
+                settings.suppress = nil
+                return .warning("disclosure control is OFF: exports will show counts of 1–4; every export says so")
+            }
+            guard let n = Int(v), n >= 2 else { throw Diagnostic("'suppress' is a threshold of 2 or more, or off", at: value.range) }
+            settings.suppress = n
         case "min_answers":
             guard let n = Int(v), n >= 1 else { throw Diagnostic("'min_answers' is a number of 1 or more", at: value.range) }
             settings.minimumAnswers = n
@@ -209,5 +226,17 @@ public final class Session {
             throw Diagnostic.unknown("setting", name.text, at: name.range, candidates: Settings.known.map(\.name))
         }
         return .info("\(name.text.lowercased()) = \(value.text)")
+    }
+}
+
+extension Session {
+    /// One sentence on what disclosure control did to an export.
+    static func disclosureStatement(_ threshold: Int?, _ report: DisclosureControl.Report) -> String {
+        guard let threshold else { return "disclosure control was OFF (set suppress off): small counts are shown" }
+        if report.primary == 0 { return "disclosure control: no counts under \(threshold)" }
+        var parts = ["disclosure control: \(report.primary) counts of 1–\(threshold - 1) shown as <\(threshold)"]
+        if report.complementary > 0 { parts.append("\(report.complementary) more shown as x so they cannot be recovered from totals") }
+        if report.derived > 0 { parts.append("\(report.derived) statistics derived from them blanked") }
+        return parts.joined(separator: ", ")
     }
 }

@@ -41,8 +41,10 @@ import Query
         #expect(options[1].types.map { "\($0.0.text):\($0.1.text)" } == ["practice_id:text", "antal:integer"])
         guard case .let(let n, _) = try Parser.parse("let x = billing | take 1") else { Issue.record("not let"); return }
         #expect(n.text == "x")
-        guard case .export(_, let to, _, let format) = try Parser.parse("export _ to \"out.csv\" as excel") else { Issue.record("not export"); return }
-        #expect(to == "out.csv" && format?.text == "excel")
+        guard case .export(_, let to, _, let format, let allow) = try Parser.parse("export _ to \"out.csv\" as excel") else { Issue.record("not export"); return }
+        #expect(to == "out.csv" && format?.text == "excel" && !allow)
+        guard case .export(_, _, _, _, let allowed) = try Parser.parse("export _ to \"out.csv\" allow identifiers") else { Issue.record("not export"); return }
+        #expect(allowed)
     }
 
     @Test func leadingPipeContinuesTheLastResult() throws {

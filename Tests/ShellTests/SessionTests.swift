@@ -98,3 +98,29 @@ import Tabular
         #expect(session.datasets["x"] == nil)
     }
 }
+
+@Suite struct ExportTests {
+    @Test func patientKeysAreRefusedUnlessAllowed() throws {
+        let session = demoSession()
+        let refused = session.execute("export billing | take 3 to \"lines.csv\"")
+        #expect(refused.errors.first?.message == "refusing to export 'patient_id': these columns identify patients")
+        #expect(!FileManager.default.fileExists(atPath: session.resolve(path: "lines.csv")))
+        #expect(session.execute("export billing | select practice_id, service_code | take 3 to \"lines.csv\"").errors.isEmpty)
+        #expect(session.execute("export billing | take 3 to \"local.csv\" allow identifiers").errors.isEmpty)
+    }
+
+    @Test func smallCountsAreSuppressedAndOffIsStated() throws {
+        let session = demoSession()
+        session.define("few", Table.from(names: ["practice_id", "services"], types: [.text, .integer],
+                                         rows: [[.text("A"), .integer(2)], [.text("B"), .integer(3)], [.text("C"), .integer(50)]]), origin: "test")
+        let out = session.execute("export few to \"few.md\"")
+        #expect(out.infos.first?.contains("disclosure control: 2 counts of 1–4 shown as <5") == true)
+        let text = try String(contentsOfFile: session.resolve(path: "few.md"), encoding: .utf8)
+        #expect(text.contains("| A | <5 |"))
+        _ = session.execute("set suppress off")
+        _ = session.execute("export few to \"few-open.md\"")
+        let open = try String(contentsOfFile: session.resolve(path: "few-open.md"), encoding: .utf8)
+        #expect(open.contains("| A | 2 |"))
+        #expect(open.contains("disclosure control was OFF"))
+    }
+}

@@ -160,7 +160,13 @@ public struct Parser {
             _ = advance()
             format = try parseName("a format (csv, excel, json, markdown)")
         }
-        return .export(pipeline, path: path.text, pathRange: path.range, format: format)
+        var allow = false
+        if peek.isKeyword("allow") {
+            _ = advance()
+            _ = try expectKeyword("identifiers", "after 'allow'")
+            allow = true
+        }
+        return .export(pipeline, path: path.text, pathRange: path.range, format: format, allowIdentifiers: allow)
     }
 
     mutating func parseSet() throws(Diagnostic) -> StatementSyntax {

@@ -166,8 +166,8 @@ public enum StatementSyntax: Sendable {
     case `let`(name: Name, pipeline: PipelineSyntax)
     /// A pipeline to run and show.
     case pipeline(PipelineSyntax)
-    /// `export PIPELINE to "PATH" [as FORMAT]`.
-    case export(PipelineSyntax, path: String, pathRange: SourceRange, format: Name?)
+    /// `export PIPELINE to "PATH" [as FORMAT] [allow identifiers]`.
+    case export(PipelineSyntax, path: String, pathRange: SourceRange, format: Name?, allowIdentifiers: Bool)
     /// `set NAME VALUE`.
     case set(name: Name, value: Name)
 }

@@ -9,7 +9,7 @@ public enum SyntaxPrinter {
             return "load \(name) \"\(path)\"" + options.map { " \($0.name.text)=\($0.value ?? $0.types.map { "\($0.0.text):\($0.1.text)" }.joined(separator: ","))" }.joined()
         case .let(let name, let p): return "let \(name)\n" + print(p, indent: 1)
         case .pipeline(let p): return print(p, indent: 0)
-        case .export(let p, let path, _, let format): return "export to \"\(path)\"\(format.map { " as \($0.text)" } ?? "")\n" + print(p, indent: 1)
+        case .export(let p, let path, _, let format, _): return "export to \"\(path)\"\(format.map { " as \($0.text)" } ?? "")\n" + print(p, indent: 1)
         case .set(let name, let value): return "set \(name.text) \(value.text)"
         }
     }
