@@ -1,6 +1,7 @@
 # The README's two commands: `make run` and `make test`.
 # Both first install what the build and the tests need when it is missing:
-# libedit-dev and r-mathlib (libraries), pkg-config (to find them), tmux (the REPL tests).
+# libedit-dev and r-mathlib (libraries), pkg-config (to find them), tmux (the REPL tests),
+# librsvg2-bin (rsvg-convert: the tests render every chart to a picture).
 SWIFT ?= swift
 .PHONY: run test build deps clean
 
@@ -10,6 +11,7 @@ deps:
 	pkg-config --exists libRmath || missing="$$missing r-mathlib"; \
 	command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
 	command -v tmux >/dev/null || missing="$$missing tmux"; \
+	command -v rsvg-convert >/dev/null || missing="$$missing librsvg2-bin"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \

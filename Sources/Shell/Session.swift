@@ -139,6 +139,9 @@ public final class Session {
             let (table, notes) = try evaluate(pipeline)
             datasets["_"] = table
             origins["_"] = "last result"
+            if let last = pipeline.stages.last, case .chart(let chart) = last.kind {
+                return notes + [try drawChart(chart, table, source: pipeline.source.text)]
+            }
             return [.result(table)] + notes
         case .export(let pipeline, let path, let pathRange, let formatName, let allowIdentifiers):
             let (result, notes) = try evaluate(pipeline)
@@ -212,6 +215,11 @@ public final class Session {
         case "rows":
             guard let n = Int(v), n >= 2 else { throw Diagnostic("'rows' is a number of 2 or more", at: value.range) }
             settings.maxRows = n
+        case "language":
+            guard let language = ChartLanguage(rawValue: v == "danish" || v == "dansk" ? "da" : v == "english" ? "en" : v) else {
+                throw Diagnostic("'language' is da (Danish) or en (English)", at: value.range)
+            }
+            settings.language = language
         case "suppress":
             if v == "off" {
                 settings.suppress = nil
@@ -238,5 +246,35 @@ extension Session {
         if report.complementary > 0 { parts.append("\(report.complementary) more shown as x so they cannot be recovered from totals") }
         if report.derived > 0 { parts.append("\(report.derived) statistics derived from them blanked") }
         return parts.joined(separator: ", ")
+    }
+}
+
+extension Session {
+    /// Draws a chart (or writes its data) from a pipeline's result, with disclosure control.
+    func drawChart(_ chart: ChartSyntax, _ result: Table, source: String) throws -> Outcome {
+        var spec = ChartSpec(kind: ChartSpec.Kind(rawValue: chart.kind.text.lowercased())!, category: chart.columns[0].text,
+                             value: chart.columns[1].text, denominator: chart.columns.count > 2 ? chart.columns[2].text : nil)
+        spec.references = chart.references.map(\.text)
+        spec.errors = chart.errors.map { ($0.0.text, $0.1.text) }
+        spec.title = chart.title
+        spec.language = settings.language
+        let (table, report) = DisclosureControl(threshold: settings.suppress).apply(result)
+        let statement = Self.disclosureStatement(settings.suppress, report)
+        let target = resolve(path: chart.path)
+        let text: String
+        if chart.path.lowercased().hasSuffix(".csv") {
+            text = ResultWriter.text(SVGChart.chartData(table, spec), format: .excel)
+        } else {
+            var sourceNote = "klynge, \(origins[source] ?? source)"
+            if let statistic = table.column("statistic")?.value(at: 0), !statistic.isNull, table.rowCount > 0 { sourceNote += "; \(statistic)" }
+            if let method = table.column("method")?.value(at: 0), table.rowCount > 0, !method.isNull { sourceNote += "; method: \(method)" }
+            text = SVGChart.render(table, spec, source: sourceNote, note: statement)
+        }
+        do {
+            try ResultWriter.writeAtomically(text, to: target)
+        } catch {
+            throw Diagnostic("cannot write \(chart.path): \(error.localizedDescription)", at: chart.pathRange)
+        }
+        return .info("wrote \(chart.kind.text) chart of \(table.rowCount) rows to \(chart.path); \(statement)")
     }
 }

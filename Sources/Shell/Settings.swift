@@ -14,6 +14,8 @@ public struct Settings: Sendable {
     public var width = 120
     /// Whether to colour terminal output.
     public var color = false
+    /// The language of chart labels.
+    public var language: ChartLanguage = .danish
     /// The disclosure-control threshold for exports: counts from 1 to this less one are hidden; nil is off.
     public var suppress: Int? = 5
     /// The fewest answers a survey group needs to be reported (the national patient survey's rule is 5).
@@ -32,6 +34,7 @@ public struct Settings: Sendable {
         ("trace", ["on", "off"], "report each stage's rows and time"),
         ("rows", ["40"], "the most rows a terminal table shows"),
         ("min_answers", ["5"], "the fewest answers a survey group needs to be reported (likert, topbox)"),
+        ("language", ["da", "en"], "the language of chart labels"),
         ("suppress", ["5", "off"], "disclosure control of exports: counts 1–4 shown as <5 (off must be explicit)"),
     ]
 }

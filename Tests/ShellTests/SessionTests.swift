@@ -124,3 +124,39 @@ import Tabular
         #expect(open.contains("disclosure control was OFF"))
     }
 }
+
+@Suite struct ChartStatementTests {
+    @Test func barChartAndItsDataFromAPipeline() throws {
+        let session = demoSession()
+        _ = session.execute("let palliation = billing | where service_code in (\"0130\", \"0421\") and year(service_date) == 2023 | summarize services = sum(count) by practice_id")
+        let out = session.execute("practices | join left palliation on practice_id | derive services = coalesce(services, 0) | compare services per 1000 listed_patients within cluster | where cluster == \"Næstved 1\" | chart bar practice_name rate ref group_rate, overall_rate errors lower95 upper95 title \"Palliation 2023\" to \"charts/naestved.svg\"")
+        #expect(out.errors.isEmpty, "\(out.errors.map(\.message))")
+        #expect(out.infos.last?.hasPrefix("wrote bar chart of 6 rows to charts/naestved.svg") == true)
+        let svg = try String(contentsOfFile: session.resolve(path: "charts/naestved.svg"), encoding: .utf8)
+        #expect(svg.contains("Palliation 2023") && svg.contains("services per 1000 listed_patients; method: byar"))
+        _ = session.execute("_ | chart bar practice_name rate ref group_rate to \"charts/naestved.csv\"")
+        let csv = try Data(contentsOf: URL(fileURLWithPath: session.resolve(path: "charts/naestved.csv")))
+        #expect(Array(csv.prefix(3)) == [0xEF, 0xBB, 0xBF])
+        #expect(String(decoding: csv.dropFirst(3), as: UTF8.self).hasPrefix("practice_name;rate;group_rate\r\n"))
+    }
+
+    @Test func chartsHideSmallCountsToo() throws {
+        let session = demoSession()
+        session.define("few", Table.from(names: ["practice", "services", "rate"], types: [.text, .integer, .decimal],
+                                         rows: [[.text("A"), .integer(2), .decimal(1.5)], [.text("B"), .integer(30), .decimal(12.0)], [.text("C"), .integer(3), .decimal(2.0)]]), origin: "test")
+        let out = session.execute("few | chart bar practice rate to \"few.csv\"")
+        #expect(out.infos.last?.contains("2 counts of 1–4 shown as <5") == true)
+        let csv = String(decoding: try Data(contentsOf: URL(fileURLWithPath: session.resolve(path: "few.csv"))).dropFirst(3), as: UTF8.self)
+        #expect(csv == "practice;rate\r\nB;12\r\nA;\r\nC;\r\n")
+    }
+
+    @Test func chartErrorsComeBeforeAnythingIsWritten() {
+        let session = demoSession()
+        #expect(session.execute("practices | chart bar practice_name to \"x.svg\"").errors.first?.message == "a bar chart takes 2 columns, not 1")
+        #expect(session.execute("practices | chart pie practice_name listed_patients to \"x.svg\"").errors.first?.message == "unknown chart kind 'pie'")
+        #expect(session.execute("practices | chart funnel practice_id listed_patients listed_patients to \"x.svg\"").errors.first?.message
+                == "a funnel chart draws the columns of the funnel stage; 'target' is missing")
+        #expect(session.execute("practices | chart bar listed_patients cluster to \"x.svg\"").errors.first?.message == "'cluster' is text; a chart draws numbers")
+        #expect(!FileManager.default.fileExists(atPath: session.resolve(path: "x.svg")))
+    }
+}

@@ -68,6 +68,8 @@ public enum Evaluator {
             var result = table
             for (i, name) in pairs { result.columns[i].name = name }
             return result
+        case .passThrough:
+            return table
         case .plugin(let call):
             var columns: [String: Column] = [:]
             for (key, e) in call.expressions { columns[key] = try evaluate(e, table).column(table.rowCount) }

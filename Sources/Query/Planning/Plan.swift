@@ -57,6 +57,8 @@ public enum Operation: Sendable {
     case rename([(Int, String)])
     /// Run a plugin stage with its arguments bound.
     case plugin(PluginCall)
+    /// Pass the rows on unchanged (a chart, drawn by the shell from the result).
+    case passThrough(String)
 
     /// A readable form, for `.explain`.
     public var explained: String {
@@ -73,6 +75,7 @@ public enum Operation: Sendable {
         case .limit(let n): return "limit \(n)"
         case .distinct(let cols): return "distinct " + cols.map { "#\($0)" }.joined(separator: ", ")
         case .rename(let pairs): return "rename " + pairs.map { "#\($0.0) as \($0.1)" }.joined(separator: ", ")
+        case .passThrough(let what): return what
         case .plugin(let call):
             let args = call.expressions.map { "\($0.key.isEmpty ? "" : $0.key + " ")\($0.value.explained)" }
                 + call.numbers.map { "\($0.key) \($0.value)" }

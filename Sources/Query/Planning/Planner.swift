@@ -134,6 +134,30 @@ public struct Planner {
             return PlannedStage(operation: .rename(renames), output: output, label: label)
         case .plugin(let arguments):
             return try planPlugin(stage, arguments, input: input, label: label)
+        case .chart(let chart):
+            let kinds = ["bar": 2, "funnel": 3]
+            guard let count = kinds[chart.kind.text.lowercased()] else {
+                throw Diagnostic.unknown("chart kind", chart.kind.text, at: chart.kind.range, candidates: kinds.keys.sorted())
+            }
+            guard chart.columns.count == count else {
+                throw Diagnostic("a \(chart.kind.text) chart takes \(count) columns, not \(chart.columns.count)", at: stage.range,
+                                 suggestion: count == 2 ? "chart bar CATEGORY VALUE [ref COL, …] [errors LOWER UPPER] to \"x.svg\""
+                                     : "chart funnel LABEL VALUE DENOMINATOR to \"x.svg\" (after a funnel stage)")
+            }
+            var numeric = Array(chart.columns.dropFirst()) + chart.references
+            if let e = chart.errors { numeric += [e.0, e.1] }
+            _ = try resolve(chart.columns[0], input)
+            for name in numeric {
+                let i = try resolve(name, input)
+                guard input[i].type.isNumeric else { throw Diagnostic("'\(name.text)' is \(input[i].type); a chart draws numbers", at: name.range) }
+            }
+            if chart.kind.text.lowercased() == "funnel" {
+                for needed in ["target", "funnel_lower95", "funnel_upper95", "funnel_lower998", "funnel_upper998"] where !input.contains(where: { $0.name == needed }) {
+                    throw Diagnostic("a funnel chart draws the columns of the funnel stage; '\(needed)' is missing", at: chart.kind.range,
+                                     suggestion: "put | funnel X per M N before | chart funnel …")
+                }
+            }
+            return PlannedStage(operation: .passThrough("chart \(chart.kind.text) to \(chart.path)"), output: input, label: label)
         }
     }
 

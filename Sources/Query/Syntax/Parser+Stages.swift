@@ -84,6 +84,9 @@ extension Parser {
                 pairs.append((old, try parseName("the new name")))
             } while peek.isSymbol(",")
             kind = .rename(pairs)
+        case "chart":
+            _ = advance()
+            kind = .chart(try parseChart())
         default:
             guard let stage = pluginStages[lower] else {
                 throw Diagnostic.unknown("stage", keyword.text, at: keyword.range, candidates: Parser.stageNames + pluginStages.keys.sorted())
@@ -155,6 +158,36 @@ extension Parser {
             arguments.append(PluginArgumentSyntax(key: parameter.key, number: number, expr: expr, range: SourceRange(word.range.start, end)))
         }
         return arguments
+    }
+
+    /// `KIND COL … [ref COL, …] [errors LOWER UPPER] [title "…"] to "PATH"` after `chart`.
+    mutating func parseChart() throws(Diagnostic) -> ChartSyntax {
+        let kind = try parseName("a chart kind (bar, funnel)")
+        var columns: [Name] = []
+        let keywords: Set<String> = ["ref", "errors", "title", "to"]
+        while (peek.kind == .identifier || peek.kind == .quotedIdentifier) && !keywords.contains(peek.text.lowercased()) {
+            columns.append(try parseName("a column"))
+        }
+        var references: [Name] = []
+        var errors: (Name, Name)? = nil
+        var title: String? = nil
+        while peek.kind == .identifier, keywords.contains(peek.text.lowercased()), !peek.isKeyword("to") {
+            let word = advance().text.lowercased()
+            switch word {
+            case "ref":
+                repeat {
+                    if peek.isSymbol(",") { _ = advance() }
+                    references.append(try parseName("a reference column"))
+                } while peek.isSymbol(",")
+            case "errors":
+                errors = (try parseName("the lower limit column"), try parseName("the upper limit column"))
+            default:
+                title = try parseString("the title").text
+            }
+        }
+        _ = try expectKeyword("to", "before the chart's file")
+        let path = try parseString("the file to write (.svg or .csv)")
+        return ChartSyntax(kind: kind, columns: columns, references: references, errors: errors, title: title, path: path.text, pathRange: path.range)
     }
 
     /// `a, b, c`: one or more expressions separated by commas.

@@ -113,6 +113,8 @@ public struct StageSyntax: Sendable {
         case rename([(Name, Name)])
         /// A stage from a plugin, with its arguments by keyword.
         case plugin([PluginArgumentSyntax])
+        /// `chart KIND COL … [ref COL, …] [errors LOWER UPPER] [title "…"] to "PATH"`: the last stage.
+        case chart(ChartSyntax)
     }
 
     /// The stage's keyword as typed.
@@ -187,4 +189,22 @@ public struct PluginArgumentSyntax: Sendable {
     public var dataset: Name? = nil
     /// The whole argument's range, keyword included.
     public var range: SourceRange
+}
+
+/// A chart to draw from the rows that reach it.
+public struct ChartSyntax: Sendable {
+    /// The kind (`bar`, `funnel`).
+    public var kind: Name
+    /// The positional columns (category and value; for a funnel label, value and denominator).
+    public var columns: [Name]
+    /// Reference-line columns.
+    public var references: [Name]
+    /// Interval columns.
+    public var errors: (Name, Name)?
+    /// The title.
+    public var title: String?
+    /// The file to write (`.svg` for the chart, `.csv` for its data).
+    public var path: String
+    /// Where the path was typed.
+    public var pathRange: SourceRange
 }

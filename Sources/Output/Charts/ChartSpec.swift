@@ -1,0 +1,66 @@
+import Tabular
+
+/// What a chart shows: its kind, the columns it draws, and its words.
+public struct ChartSpec: Sendable {
+    /// The kinds of chart.
+    public enum Kind: String, Sendable, CaseIterable {
+        /// Categories (practices) sorted by value as horizontal bars, with reference lines and interval bars.
+        case bar
+        /// Values against their denominators with 95% and 99.8% control limits and the target.
+        case funnel
+    }
+
+    /// The kind.
+    public var kind: Kind
+    /// The category column (bar) or label column (funnel).
+    public var category: String
+    /// The value column.
+    public var value: String
+    /// The denominator column (funnel).
+    public var denominator: String?
+    /// Reference-line columns (bar), e.g. group_rate and overall_rate.
+    public var references: [String] = []
+    /// Interval columns (bar): lower and upper.
+    public var errors: (lower: String, upper: String)?
+    /// The title, when given.
+    public var title: String?
+    /// The language of the labels.
+    public var language: ChartLanguage = .danish
+
+    /// Creates a spec.
+    public init(kind: Kind, category: String, value: String, denominator: String? = nil) {
+        self.kind = kind
+        self.category = category
+        self.value = value
+        self.denominator = denominator
+    }
+}
+
+/// The languages chart labels come in.
+public enum ChartLanguage: String, Sendable {
+    /// Danish (the default for cluster meetings).
+    case danish = "da"
+    /// English.
+    case english = "en"
+
+    /// A label in this language.
+    func word(_ key: String) -> String {
+        let danish: [String: String] = [
+            "rate": "Ydelser pr. 1000 sikrede", "group_rate": "Klynge", "overall_rate": "Region", "target": "Gennemsnit",
+            "limits95": "95 % kontrolgrænser", "limits998": "99,8 % kontrolgrænser", "denominator": "Sikrede", "source": "Kilde",
+            "interval": "95 % konfidensinterval", "suppressed": "Tal under 5 er skjult (<5)", "proportion": "Andel",
+        ]
+        let english: [String: String] = [
+            "rate": "Services per 1,000 listed patients", "group_rate": "Cluster", "overall_rate": "Region", "target": "Average",
+            "limits95": "95% control limits", "limits998": "99.8% control limits", "denominator": "Listed patients", "source": "Source",
+            "interval": "95% confidence interval", "suppressed": "Counts under 5 are hidden (<5)", "proportion": "Proportion",
+        ]
+        return (self == .danish ? danish : english)[key] ?? key
+    }
+
+    /// A number as this language writes it (decimal comma in Danish).
+    func number(_ v: Double, digits: Int = 1) -> String {
+        let s = NumberFormat.rounded(v, digits: digits)
+        return self == .danish ? s.replacingOccurrences(of: ".", with: ",") : s
+    }
+}
