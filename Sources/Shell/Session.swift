@@ -252,8 +252,10 @@ extension Session {
 extension Session {
     /// Draws a chart (or writes its data) from a pipeline's result, with disclosure control.
     func drawChart(_ chart: ChartSyntax, _ result: Table, source: String) throws -> Outcome {
-        var spec = ChartSpec(kind: ChartSpec.Kind(rawValue: chart.kind.text.lowercased())!, category: chart.columns[0].text,
-                             value: chart.columns[1].text, denominator: chart.columns.count > 2 ? chart.columns[2].text : nil)
+        let kind = ChartSpec.Kind(rawValue: chart.kind.text.lowercased())!
+        var spec = ChartSpec(kind: kind, category: chart.columns[0].text, value: chart.columns[1].text,
+                             denominator: kind == .funnel ? chart.columns[2].text : nil)
+        if kind != .funnel, chart.columns.count > 2 { spec.series = chart.columns[2].text }
         spec.references = chart.references.map(\.text)
         spec.errors = chart.errors.map { ($0.0.text, $0.1.text) }
         spec.title = chart.title

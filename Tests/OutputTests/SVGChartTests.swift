@@ -74,3 +74,43 @@ struct SVGChartTests {
         #expect(excel.hasPrefix("\u{FEFF}practice;rate;group_rate;overall_rate\r\nLæge Åse Ø;45,6;20,5;17,2\r\n"))
     }
 }
+
+@Suite(.enabled(if: rsvgConvert != nil, "needs rsvg-convert (make test installs librsvg2-bin)"))
+struct MoreChartTests {
+    @Test func likertDivergesWithVedIkkeApart() throws {
+        let answers = ["Meget enig", "Enig", "Hverken enig eller uenig", "Uenig", "Meget uenig", "Ved ikke", "(blank)"]
+        let percents: [Double?] = [20, 30, 20, 15, 10, 5, nil]
+        var rows: [[Value]] = []
+        for q in ["q1", "q2"] {
+            for (k, a) in answers.enumerated() { rows.append([.text(q), .text(a), .integer(Int64(k + 1)), percents[k].map(Value.decimal) ?? .null]) }
+        }
+        let t = Table.from(names: ["question", "answer", "position", "percent"], types: [.text, .text, .integer, .decimal], rows: rows)
+        var spec = ChartSpec(kind: .likert, category: "question", value: "answer")
+        spec.series = "percent"
+        let svg = SVGChart.render(t, spec, source: "test", note: "")
+        #expect(wellFormed(svg))
+        // Each question: five scale segments and one Ved ikke bar (the blank is left out).
+        #expect(svg.components(separatedBy: "fill=\"#8e5aa8\"").count - 1 == 3)   // legend + two questions
+        #expect(svg.contains(">5 %</text>"))
+        #expect(try renderPNG(svg).count > 1000)
+    }
+
+    @Test func trendAndSlope() throws {
+        let trend = Table.from(names: ["year", "rate", "cluster"], types: [.integer, .decimal, .text],
+                               rows: [[.integer(2022), .decimal(14), .text("Næstved 1")], [.integer(2023), .decimal(17), .text("Næstved 1")],
+                                      [.integer(2022), .decimal(9), .text("Køge 1")], [.integer(2023), .decimal(8), .text("Køge 1")]])
+        var spec = ChartSpec(kind: .trend, category: "year", value: "rate")
+        spec.series = "cluster"
+        let svg = SVGChart.render(trend, spec, source: "test", note: "")
+        #expect(wellFormed(svg) && svg.components(separatedBy: "<polyline").count == 3 && svg.contains("Næstved 1"))
+        #expect(try renderPNG(svg).count > 1000)
+        let slope = Table.from(names: ["unit", "baseline_rate", "followup_rate", "change_flag"], types: [.text, .decimal, .decimal, .text],
+                               rows: [[.text("P1"), .decimal(10), .decimal(20), .text("higher")], [.text("P2"), .decimal(12), .decimal(11), .text("similar")]])
+        var slopeSpec = ChartSpec(kind: .slope, category: "unit", value: "baseline_rate")
+        slopeSpec.series = "followup_rate"
+        let slopeSVG = SVGChart.render(slope, slopeSpec, source: "test", note: "")
+        #expect(wellFormed(slopeSVG) && slopeSVG.contains(">P1</text>") && !slopeSVG.contains(">P2</text>"))
+        #expect(slopeSVG.contains(">Før</text>") && slopeSVG.contains(">Efter</text>"))
+        #expect(try renderPNG(slopeSVG).count > 1000)
+    }
+}

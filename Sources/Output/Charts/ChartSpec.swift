@@ -8,6 +8,12 @@ public struct ChartSpec: Sendable {
         case bar
         /// Values against their denominators with 95% and 99.8% control limits and the target.
         case funnel
+        /// Diverging stacked bars per question: negative answers left of zero, positive right, "Ved ikke" apart.
+        case likert
+        /// A value per period, one line per series.
+        case trend
+        /// Baseline against follow-up per unit (a paired, slope chart).
+        case slope
     }
 
     /// The kind.
@@ -18,6 +24,8 @@ public struct ChartSpec: Sendable {
     public var value: String
     /// The denominator column (funnel).
     public var denominator: String?
+    /// The series column (trend), or the follow-up column (slope).
+    public var series: String?
     /// Reference-line columns (bar), e.g. group_rate and overall_rate.
     public var references: [String] = []
     /// Interval columns (bar): lower and upper.
@@ -49,11 +57,13 @@ public enum ChartLanguage: String, Sendable {
             "rate": "Ydelser pr. 1000 sikrede", "group_rate": "Klynge", "overall_rate": "Region", "target": "Gennemsnit",
             "limits95": "95 % kontrolgrænser", "limits998": "99,8 % kontrolgrænser", "denominator": "Sikrede", "source": "Kilde",
             "interval": "95 % konfidensinterval", "suppressed": "Tal under 5 er skjult (<5)", "proportion": "Andel",
+            "percent": "Procent af besvarelser", "dontknow": "Ved ikke", "baseline": "Før", "followup": "Efter", "period": "Periode",
         ]
         let english: [String: String] = [
             "rate": "Services per 1,000 listed patients", "group_rate": "Cluster", "overall_rate": "Region", "target": "Average",
             "limits95": "95% control limits", "limits998": "99.8% control limits", "denominator": "Listed patients", "source": "Source",
             "interval": "95% confidence interval", "suppressed": "Counts under 5 are hidden (<5)", "proportion": "Proportion",
+            "percent": "Percent of answers", "dontknow": "Don't know", "baseline": "Baseline", "followup": "Follow-up", "period": "Period",
         ]
         return (self == .danish ? danish : english)[key] ?? key
     }

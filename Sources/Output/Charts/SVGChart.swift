@@ -37,12 +37,22 @@ public enum SVGChart {
         switch spec.kind {
         case .bar: return bar(table, spec, source: source, note: note)
         case .funnel: return funnel(table, spec, source: source, note: note)
+        case .likert: return LikertChart.render(table, spec, source: source, note: note)
+        case .trend: return LineCharts.trend(table, spec, source: source, note: note)
+        case .slope: return LineCharts.slope(table, spec, source: source, note: note)
         }
     }
 
     static func doubles(_ table: Table, _ name: String?) -> [Double?] {
         guard let name, let c = table.column(name) else { return [Double?](repeating: nil, count: table.rowCount) }
         return (0..<table.rowCount).map { c.value(at: $0).doubleValue }
+    }
+
+    /// The opening of an SVG document with a white background and a title.
+    static func header(width: Double, height: Double, title: String) -> String {
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\">\n"
+            + "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+            + "<text x=\"16\" y=\"28\" font-size=\"18\" font-weight=\"600\" \(font)>\(escape(title))</text>\n"
     }
 
     static func footer(_ y: Double, width: Double, source: String, note: String, language: ChartLanguage) -> String {
@@ -172,7 +182,7 @@ public enum SVGChart {
 
     /// The wide table a PowerPoint chart pastes: the category column and one column per series.
     public static func chartData(_ table: Table, _ spec: ChartSpec) -> Table {
-        var names = [spec.category, spec.value] + spec.references
+        var names = [spec.category, spec.value] + spec.references + (spec.series.map { [$0] } ?? [])
         if let errors = spec.errors { names += [errors.lower, errors.upper] }
         if let d = spec.denominator { names.insert(d, at: 1) }
         let columns = names.compactMap { name in table.column(name) }

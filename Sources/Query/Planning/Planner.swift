@@ -135,18 +135,25 @@ public struct Planner {
         case .plugin(let arguments):
             return try planPlugin(stage, arguments, input: input, label: label)
         case .chart(let chart):
-            let kinds = ["bar": 2, "funnel": 3]
-            guard let count = kinds[chart.kind.text.lowercased()] else {
+            // Per kind: how many columns, which of them are numbers, and how to write it.
+            let kinds: [String: (counts: ClosedRange<Int>, numeric: [Int], usage: String)] = [
+                "bar": (2...2, [1], "chart bar CATEGORY VALUE [ref COL, …] [errors LOWER UPPER] to \"x.svg\""),
+                "funnel": (3...3, [1, 2], "chart funnel LABEL VALUE DENOMINATOR to \"x.svg\" (after a funnel stage)"),
+                "likert": (3...3, [2], "chart likert QUESTION ANSWER PERCENT to \"x.svg\" (after a likert stage)"),
+                "trend": (2...3, [1], "chart trend PERIOD VALUE [SERIES] to \"x.svg\""),
+                "slope": (3...3, [1, 2], "chart slope UNIT BASELINE FOLLOWUP to \"x.svg\" (after a followup stage)"),
+            ]
+            guard let kind = kinds[chart.kind.text.lowercased()] else {
                 throw Diagnostic.unknown("chart kind", chart.kind.text, at: chart.kind.range, candidates: kinds.keys.sorted())
             }
-            guard chart.columns.count == count else {
-                throw Diagnostic("a \(chart.kind.text) chart takes \(count) columns, not \(chart.columns.count)", at: stage.range,
-                                 suggestion: count == 2 ? "chart bar CATEGORY VALUE [ref COL, …] [errors LOWER UPPER] to \"x.svg\""
-                                     : "chart funnel LABEL VALUE DENOMINATOR to \"x.svg\" (after a funnel stage)")
+            guard kind.counts.contains(chart.columns.count) else {
+                let want = kind.counts.count == 1 ? "\(kind.counts.lowerBound)" : "\(kind.counts.lowerBound) or \(kind.counts.upperBound)"
+                throw Diagnostic("a \(chart.kind.text) chart takes \(want) columns, not \(chart.columns.count)", at: stage.range,
+                                 suggestion: kind.usage)
             }
-            var numeric = Array(chart.columns.dropFirst()) + chart.references
+            var numeric = kind.numeric.filter { $0 < chart.columns.count }.map { chart.columns[$0] } + chart.references
             if let e = chart.errors { numeric += [e.0, e.1] }
-            _ = try resolve(chart.columns[0], input)
+            for name in chart.columns { _ = try resolve(name, input) }
             for name in numeric {
                 let i = try resolve(name, input)
                 guard input[i].type.isNumeric else { throw Diagnostic("'\(name.text)' is \(input[i].type); a chart draws numbers", at: name.range) }
