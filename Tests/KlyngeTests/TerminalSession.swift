@@ -92,7 +92,8 @@ final class TerminalSession {
         let deadline = Date().addingTimeInterval(timeout)
         let file = folder.appendingPathComponent("exit-status").path
         while Date() < deadline {
-            if let s = try? String(contentsOfFile: file, encoding: .utf8) { return s.trimmingCharacters(in: .whitespacesAndNewlines) }
+            // The shell creates the file before it writes to it: wait for the whole line.
+            if let s = try? String(contentsOfFile: file, encoding: .utf8), s.hasSuffix("\n") { return s.trimmingCharacters(in: .whitespacesAndNewlines) }
             Thread.sleep(forTimeInterval: 0.05)
         }
         return nil
