@@ -142,6 +142,9 @@ public final class Session {
             if let last = pipeline.stages.last, case .chart(let chart) = last.kind {
                 return notes + [try drawChart(chart, table, source: pipeline.source.text)]
             }
+            if let last = pipeline.stages.last, case .pack(let chart, let unit, let group) = last.kind {
+                return notes + [try writePacks(chart, unit: unit.text, group: group?.text, table, source: pipeline.source.text)]
+            }
             return [.result(table)] + notes
         case .export(let pipeline, let path, let pathRange, let formatName, let allowIdentifiers):
             let (result, notes) = try evaluate(pipeline)
@@ -220,6 +223,9 @@ public final class Session {
                 throw Diagnostic("'language' is da (Danish) or en (English)", at: value.range)
             }
             settings.language = language
+        case "labels":
+            guard v == "open" || v == "anonymous" else { throw Diagnostic("'labels' is open or anonymous", at: value.range) }
+            settings.openLabels = v == "open"
         case "suppress":
             if v == "off" {
                 settings.suppress = nil
@@ -250,8 +256,8 @@ extension Session {
 }
 
 extension Session {
-    /// Draws a chart (or writes its data) from a pipeline's result, with disclosure control.
-    func drawChart(_ chart: ChartSyntax, _ result: Table, source: String) throws -> Outcome {
+    /// The chart spec a chart statement asks for, in the session's language.
+    func chartSpec(_ chart: ChartSyntax) -> ChartSpec {
         let kind = ChartSpec.Kind(rawValue: chart.kind.text.lowercased())!
         var spec = ChartSpec(kind: kind, category: chart.columns[0].text, value: chart.columns[1].text,
                              denominator: kind == .funnel ? chart.columns[2].text : nil)
@@ -260,23 +266,103 @@ extension Session {
         spec.errors = chart.errors.map { ($0.0.text, $0.1.text) }
         spec.title = chart.title
         spec.language = settings.language
+        return spec
+    }
+
+    /// The SVG (or, for a `.csv` path, the chart data) of a table already under disclosure control.
+    func chartFile(_ table: Table, _ spec: ChartSpec, path: String, source: String, statement: String) -> String {
+        if path.lowercased().hasSuffix(".csv") { return ResultWriter.text(SVGChart.chartData(table, spec), format: .excel) }
+        var sourceNote = "klynge, \(origins[source] ?? source)"
+        if table.rowCount > 0, let statistic = table.column("statistic")?.value(at: 0), !statistic.isNull { sourceNote += "; \(statistic)" }
+        if table.rowCount > 0, let method = table.column("method")?.value(at: 0), !method.isNull { sourceNote += "; method: \(method)" }
+        return SVGChart.render(table, spec, source: sourceNote, note: statement)
+    }
+
+    /// Draws a chart (or writes its data) from a pipeline's result, with disclosure control.
+    func drawChart(_ chart: ChartSyntax, _ result: Table, source: String) throws -> Outcome {
+        let spec = chartSpec(chart)
         let (table, report) = DisclosureControl(threshold: settings.suppress).apply(result)
         let statement = Self.disclosureStatement(settings.suppress, report)
-        let target = resolve(path: chart.path)
-        let text: String
-        if chart.path.lowercased().hasSuffix(".csv") {
-            text = ResultWriter.text(SVGChart.chartData(table, spec), format: .excel)
-        } else {
-            var sourceNote = "klynge, \(origins[source] ?? source)"
-            if let statistic = table.column("statistic")?.value(at: 0), !statistic.isNull, table.rowCount > 0 { sourceNote += "; \(statistic)" }
-            if let method = table.column("method")?.value(at: 0), table.rowCount > 0, !method.isNull { sourceNote += "; method: \(method)" }
-            text = SVGChart.render(table, spec, source: sourceNote, note: statement)
-        }
         do {
-            try ResultWriter.writeAtomically(text, to: target)
+            try ResultWriter.writeAtomically(chartFile(table, spec, path: chart.path, source: source, statement: statement), to: resolve(path: chart.path))
         } catch {
             throw Diagnostic("cannot write \(chart.path): \(error.localizedDescription)", at: chart.pathRange)
         }
         return .info("wrote \(chart.kind.text) chart of \(table.rowCount) rows to \(chart.path); \(statement)")
+    }
+
+    /// Per-practice packs: for each group a folder with an overview, and per unit a folder with its
+    /// chart and chart data in which it is named and the others are letters (stable within the
+    /// group: ordered by unit), unless `set labels open`.
+    func writePacks(_ chart: ChartSyntax, unit: String, group: String?, _ result: Table, source: String) throws -> Outcome {
+        var spec = chartSpec(chart)
+        let unitColumn = result.column(unit)!, groupColumn = group.flatMap { result.column($0) }
+        var members: [String: [Int]] = [:]
+        for r in 0..<result.rowCount { members[groupColumn?.value(at: r).description ?? "alle", default: []].append(r) }
+        let folder = resolve(path: chart.path)
+        func safe(_ s: String) -> String {
+            let cleaned = s.map { "/\\:*?\"<>|".contains($0) ? "-" : $0 }
+            return String(cleaned).trimmingCharacters(in: .whitespaces)
+        }
+        var units = 0
+        var hidden = DisclosureControl.Report()
+        for (groupName, rows) in members.sorted(by: { $0.key < $1.key }) {
+            let groupTable = result.gather(rows)
+            let (protected, report) = DisclosureControl(threshold: settings.suppress).apply(groupTable)
+            hidden.primary += report.primary
+            hidden.complementary += report.complementary
+            hidden.derived += report.derived
+            let statement = Self.disclosureStatement(settings.suppress, report)
+            // Letters follow the unit order, so a practice keeps its letter whatever the values.
+            let ids = (0..<groupTable.rowCount).map { groupTable.column(unit)!.value(at: $0).description }
+            let order = ids.indices.sorted { ids[$0] < ids[$1] }
+            var letter: [Int: String] = [:]
+            for (k, r) in order.enumerated() { letter[r] = Self.letters(k) }
+            let names = (0..<groupTable.rowCount).map { protected.column(spec.category)?.value(at: $0).description ?? ids[$0] }
+            func labelled(_ own: Int?) -> Table {
+                let labels: [Value] = (0..<groupTable.rowCount).map { r in
+                    settings.openLabels || r == own ? .text(names[r]) : .text("\(settings.language.word("unit")) \(letter[r]!)")
+                }
+                var t = protected
+                let i = t.index(of: spec.category)!
+                t.columns[i] = Column.from(name: spec.category, type: .text, values: labels)
+                return t
+            }
+            let groupFolder = (folder as NSString).appendingPathComponent(safe(groupName))
+            spec.highlight = nil
+            let overview = labelled(nil)
+            do {
+                try ResultWriter.writeAtomically(chartFile(overview, spec, path: "o.svg", source: source, statement: statement),
+                                                 to: (groupFolder as NSString).appendingPathComponent("oversigt.svg"))
+                try ResultWriter.writeAtomically(chartFile(overview, spec, path: "o.csv", source: source, statement: statement),
+                                                 to: (groupFolder as NSString).appendingPathComponent("oversigt.csv"))
+                for r in 0..<groupTable.rowCount {
+                    var own = spec
+                    own.highlight = names[r]
+                    if own.title == nil { own.title = "\(settings.language.word("rate")): \(names[r])" }
+                    let table = labelled(r)
+                    let unitFolder = (groupFolder as NSString).appendingPathComponent(safe(ids[r]))
+                    try ResultWriter.writeAtomically(chartFile(table, own, path: "c.svg", source: source, statement: statement),
+                                                     to: (unitFolder as NSString).appendingPathComponent("chart.svg"))
+                    try ResultWriter.writeAtomically(chartFile(table, own, path: "c.csv", source: source, statement: statement),
+                                                     to: (unitFolder as NSString).appendingPathComponent("chart-data.csv"))
+                    units += 1
+                }
+            } catch {
+                throw Diagnostic("cannot write the packs to \(chart.path): \(error.localizedDescription)", at: chart.pathRange)
+            }
+        }
+        let labels = settings.openLabels ? "all practices named (set labels open)" : "other practices as letters"
+        return .info("wrote packs for \(units) units in \(members.count) groups to \(chart.path) (\(labels)); \(Self.disclosureStatement(settings.suppress, hidden))")
+    }
+
+    /// A, B, … Z, AA, AB, … for the k-th unit.
+    public static func letters(_ k: Int) -> String {
+        var n = k, out = ""
+        repeat {
+            out = String(UnicodeScalar(UInt8(65 + n % 26))) + out
+            n = n / 26 - 1
+        } while n >= 0
+        return out
     }
 }

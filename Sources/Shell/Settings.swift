@@ -14,6 +14,8 @@ public struct Settings: Sendable {
     public var width = 120
     /// Whether to colour terminal output.
     public var color = false
+    /// Whether packs name every practice (`open`) or only the practice a pack is for (anonymous).
+    public var openLabels = false
     /// The language of chart labels.
     public var language: ChartLanguage = .danish
     /// The disclosure-control threshold for exports: counts from 1 to this less one are hidden; nil is off.
@@ -35,6 +37,7 @@ public struct Settings: Sendable {
         ("rows", ["40"], "the most rows a terminal table shows"),
         ("min_answers", ["5"], "the fewest answers a survey group needs to be reported (likert, topbox)"),
         ("language", ["da", "en"], "the language of chart labels"),
+        ("labels", ["anonymous", "open"], "packs: other practices as letters A, B, C … or by name"),
         ("suppress", ["5", "off"], "disclosure control of exports: counts 1–4 shown as <5 (off must be explicit)"),
     ]
 }

@@ -160,3 +160,54 @@ import Tabular
         #expect(!FileManager.default.fileExists(atPath: session.resolve(path: "x.svg")))
     }
 }
+
+@Suite struct PackTests {
+    func packs(open: Bool) throws -> (Session, String) {
+        let session = demoSession()
+        if open { _ = session.execute("set labels open") }
+        let out = session.execute("""
+            let palliation = billing | where service_code in ("0130", "0421") and year(service_date) == 2023 | summarize services = sum(count) by practice_id
+            practices | join left palliation on practice_id | derive services = coalesce(services, 0)
+              | compare services per 1000 listed_patients within cluster
+              | pack practice_name rate ref group_rate, overall_rate by practice_id within cluster to "pakker"
+            """)
+        #expect(out.errors.isEmpty, "\(out.errors.map(\.message))")
+        return (session, session.resolve(path: "pakker/Næstved 1"))
+    }
+
+    func rows(_ path: String) throws -> [[String]] {
+        let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)).dropFirst(3), as: UTF8.self)
+        return text.split(separator: "\r\n").dropFirst().map { $0.split(separator: ";", omittingEmptySubsequences: false).map(String.init) }
+    }
+
+    @Test func eachPracticeIsNamedInItsOwnPackAndTheOthersKeepTheirLetters() throws {
+        let (session, cluster) = try packs(open: false)
+        let practices = session.datasets["practices"]!
+        let members = (0..<practices.rowCount).filter { practices.column("cluster")!.value(at: $0) == .text("Næstved 1") }
+        let ids = members.map { practices.column("practice_id")!.value(at: $0).description }.sorted()
+        var letterOf: [String: Set<String>] = [:]   // rate → the labels it had in the other practices' packs
+        for id in ids {
+            let table = try rows("\(cluster)/\(id)/chart-data.csv")
+            #expect(table.count == ids.count)
+            let named = table.filter { !$0[0].hasPrefix("Praksis ") }
+            #expect(named.count == 1)                  // only its own practice is named
+            for row in table where row[0].hasPrefix("Praksis ") { letterOf[row[1], default: []].insert(row[0]) }
+            #expect(FileManager.default.fileExists(atPath: "\(cluster)/\(id)/chart.svg"))
+        }
+        #expect(letterOf.values.allSatisfy { $0.count == 1 })   // a practice has one letter in every pack
+        let overview = try rows("\(cluster)/oversigt.csv")
+        #expect(overview.allSatisfy { $0[0].hasPrefix("Praksis ") })
+        let svg = try String(contentsOfFile: "\(cluster)/\(ids[0])/chart.svg", encoding: .utf8)
+        #expect(svg.contains("#1a6e3b"))   // its own bar is highlighted
+    }
+
+    @Test func openLabelsNameEveryone() throws {
+        let (_, cluster) = try packs(open: true)
+        let overview = try rows("\(cluster)/oversigt.csv")
+        #expect(overview.allSatisfy { !$0[0].hasPrefix("Praksis ") })
+    }
+
+    @Test func letters() {
+        #expect(Session.letters(0) == "A" && Session.letters(25) == "Z" && Session.letters(26) == "AA" && Session.letters(27) == "AB")
+    }
+}

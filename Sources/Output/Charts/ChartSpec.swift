@@ -34,6 +34,8 @@ public struct ChartSpec: Sendable {
     public var title: String?
     /// The language of the labels.
     public var language: ChartLanguage = .danish
+    /// A category to draw in its own colour (the practice a pack is for).
+    public var highlight: String?
 
     /// Creates a spec.
     public init(kind: Kind, category: String, value: String, denominator: String? = nil) {
@@ -52,18 +54,18 @@ public enum ChartLanguage: String, Sendable {
     case english = "en"
 
     /// A label in this language.
-    func word(_ key: String) -> String {
+    public func word(_ key: String) -> String {
         let danish: [String: String] = [
             "rate": "Ydelser pr. 1000 sikrede", "group_rate": "Klynge", "overall_rate": "Region", "target": "Gennemsnit",
             "limits95": "95 % kontrolgrænser", "limits998": "99,8 % kontrolgrænser", "denominator": "Sikrede", "source": "Kilde",
             "interval": "95 % konfidensinterval", "suppressed": "Tal under 5 er skjult (<5)", "proportion": "Andel",
-            "percent": "Procent af besvarelser", "dontknow": "Ved ikke", "baseline": "Før", "followup": "Efter", "period": "Periode",
+            "percent": "Procent af besvarelser", "unit": "Praksis", "dontknow": "Ved ikke", "baseline": "Før", "followup": "Efter", "period": "Periode",
         ]
         let english: [String: String] = [
             "rate": "Services per 1,000 listed patients", "group_rate": "Cluster", "overall_rate": "Region", "target": "Average",
             "limits95": "95% control limits", "limits998": "99.8% control limits", "denominator": "Listed patients", "source": "Source",
             "interval": "95% confidence interval", "suppressed": "Counts under 5 are hidden (<5)", "proportion": "Proportion",
-            "percent": "Percent of answers", "dontknow": "Don't know", "baseline": "Baseline", "followup": "Follow-up", "period": "Period",
+            "percent": "Percent of answers", "unit": "Practice", "dontknow": "Don't know", "baseline": "Baseline", "followup": "Follow-up", "period": "Period",
         ]
         return (self == .danish ? danish : english)[key] ?? key
     }

@@ -108,7 +108,8 @@ public enum SVGChart {
             let y = top + Double(slot) * rowHeight
             svg += "<text x=\"\(left - 8)\" y=\"\(y + rowHeight * 0.65)\" font-size=\"12\" text-anchor=\"end\" \(font)>\(escape(labels[r]))</text>\n"
             if let v = values[r] {
-                svg += "<rect x=\"\(left)\" y=\"\(y + 4)\" width=\"\(max(0, x(v) - left))\" height=\"\(rowHeight - 8)\" fill=\"\(palette[0])\"/>\n"
+                let fill = spec.highlight == labels[r] ? "#1a6e3b" : palette[0]
+                svg += "<rect x=\"\(left)\" y=\"\(y + 4)\" width=\"\(max(0, x(v) - left))\" height=\"\(rowHeight - 8)\" fill=\"\(fill)\"/>\n"
                 if let lo = lower[r], let hi = upper[r] {
                     let cy = y + rowHeight / 2
                     svg += "<line x1=\"\(x(lo))\" y1=\"\(cy)\" x2=\"\(x(hi))\" y2=\"\(cy)\" stroke=\"#222\" stroke-width=\"1.2\"/>\n"
@@ -121,7 +122,7 @@ public enum SVGChart {
         for (k, (_, value)) in refs.enumerated() {
             svg += "<line x1=\"\(x(value))\" y1=\"\(top - 4)\" x2=\"\(x(value))\" y2=\"\(top + plotHeight)\" stroke=\"\(palette[(k + 1) % palette.count])\" stroke-width=\"2\" stroke-dasharray=\"5,3\"/>\n"
         }
-        svg += "<text x=\"\(left + plotWidth / 2)\" y=\"\(top + plotHeight + 36)\" font-size=\"12\" text-anchor=\"middle\" \(font)>\(escape(spec.title == nil ? lang.word("rate") : spec.value))</text>\n"
+        svg += "<text x=\"\(left + plotWidth / 2)\" y=\"\(top + plotHeight + 36)\" font-size=\"12\" text-anchor=\"middle\" \(font)>\(escape(lang.word(spec.value)))</text>\n"
         svg += footer(top + plotHeight + 62, width: width, source: source, note: note, language: lang)
         return svg + "</svg>\n"
     }

@@ -134,6 +134,11 @@ public struct Planner {
             return PlannedStage(operation: .rename(renames), output: output, label: label)
         case .plugin(let arguments):
             return try planPlugin(stage, arguments, input: input, label: label)
+        case .pack(let chart, let unit, let group):
+            _ = try resolve(unit, input)
+            if let group { _ = try resolve(group, input) }
+            _ = try planStage(StageSyntax(name: stage.name, kind: .chart(chart), range: stage.range), input: input)
+            return PlannedStage(operation: .passThrough("pack by \(unit.text) to \(chart.path)"), output: input, label: label)
         case .chart(let chart):
             // Per kind: how many columns, which of them are numbers, and how to write it.
             let kinds: [String: (counts: ClosedRange<Int>, numeric: [Int], usage: String)] = [

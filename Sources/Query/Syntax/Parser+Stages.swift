@@ -87,6 +87,10 @@ extension Parser {
         case "chart":
             _ = advance()
             kind = .chart(try parseChart())
+        case "pack":
+            _ = advance()
+            let (chart, unit, group) = try parsePack()
+            kind = .pack(chart, unit: unit, group: group)
         default:
             guard let stage = pluginStages[lower] else {
                 throw Diagnostic.unknown("stage", keyword.text, at: keyword.range, candidates: Parser.stageNames + pluginStages.keys.sorted())
@@ -160,18 +164,37 @@ extension Parser {
         return arguments
     }
 
+    /// `NAME VALUE [ref …] [errors …] [title "…"] by UNIT [within GROUP] to "DIR"` after `pack`.
+    mutating func parsePack() throws(Diagnostic) -> (ChartSyntax, Name, Name?) {
+        let start = peek.range
+        var chart = try parseChart(kind: Name("bar", start), until: ["by"])
+        _ = try expectKeyword("by", "before the unit column of the pack")
+        let unit = try parseName("the unit column (e.g. practice_id)")
+        var group: Name? = nil
+        if peek.isKeyword("within") {
+            _ = advance()
+            group = try parseName("the group column (e.g. cluster)")
+        }
+        _ = try expectKeyword("to", "before the pack's folder")
+        let path = try parseString("the folder to write the packs to")
+        chart.path = path.text
+        chart.pathRange = path.range
+        return (chart, unit, group)
+    }
+
     /// `KIND COL … [ref COL, …] [errors LOWER UPPER] [title "…"] to "PATH"` after `chart`.
-    mutating func parseChart() throws(Diagnostic) -> ChartSyntax {
-        let kind = try parseName("a chart kind (bar, funnel)")
+    mutating func parseChart(kind given: Name? = nil, until stops: Set<String> = ["to"]) throws(Diagnostic) -> ChartSyntax {
+        let kind: Name
+        if let given { kind = given } else { kind = try parseName("a chart kind (bar, funnel, likert, trend, slope)") }
         var columns: [Name] = []
-        let keywords: Set<String> = ["ref", "errors", "title", "to"]
+        let keywords: Set<String> = Set(["ref", "errors", "title"]).union(stops)
         while (peek.kind == .identifier || peek.kind == .quotedIdentifier) && !keywords.contains(peek.text.lowercased()) {
             columns.append(try parseName("a column"))
         }
         var references: [Name] = []
         var errors: (Name, Name)? = nil
         var title: String? = nil
-        while peek.kind == .identifier, keywords.contains(peek.text.lowercased()), !peek.isKeyword("to") {
+        while peek.kind == .identifier, keywords.contains(peek.text.lowercased()), !stops.contains(peek.text.lowercased()) {
             let word = advance().text.lowercased()
             switch word {
             case "ref":
@@ -184,6 +207,9 @@ extension Parser {
             default:
                 title = try parseString("the title").text
             }
+        }
+        guard stops.contains("to") else {
+            return ChartSyntax(kind: kind, columns: columns, references: references, errors: errors, title: title, path: "", pathRange: kind.range)
         }
         _ = try expectKeyword("to", "before the chart's file")
         let path = try parseString("the file to write (.svg or .csv)")

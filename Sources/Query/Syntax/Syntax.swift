@@ -115,6 +115,8 @@ public struct StageSyntax: Sendable {
         case plugin([PluginArgumentSyntax])
         /// `chart KIND COL … [ref COL, …] [errors LOWER UPPER] [title "…"] to "PATH"`: the last stage.
         case chart(ChartSyntax)
+        /// `pack NAME VALUE [ref …] [errors …] [title "…"] by UNIT [within GROUP] to "DIR"`: the last stage.
+        case pack(ChartSyntax, unit: Name, group: Name?)
     }
 
     /// The stage's keyword as typed.

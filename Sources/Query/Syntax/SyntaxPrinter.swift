@@ -40,6 +40,8 @@ public enum SyntaxPrinter {
                 [a.key.isEmpty ? nil : a.key, a.number.map { NumberFormat.plain($0) }, a.expr.map(print)].compactMap { $0 }.joined(separator: " ")
             }
             return "\(stage.name.text.lowercased()) " + parts.joined(separator: " ")
+        case .pack(let c, let unit, let group):
+            return "pack " + c.columns.map(\.text).joined(separator: " ") + " by \(unit.text)" + (group.map { " within \($0.text)" } ?? "") + " to \"\(c.path)\""
         case .chart(let c):
             return "chart \(c.kind.text) " + c.columns.map(\.text).joined(separator: " ") + (c.references.isEmpty ? "" : " ref " + c.references.map(\.text).joined(separator: ", ")) + " to \"\(c.path)\""
         }
