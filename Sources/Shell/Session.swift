@@ -266,12 +266,25 @@ extension Session {
         spec.errors = chart.errors.map { ($0.0.text, $0.1.text) }
         spec.title = chart.title
         spec.language = settings.language
+        spec.axisNote = chart.period
         return spec
+    }
+
+    /// The methods a result's `method` column names (e.g. "exact/byar"), for axis titles.
+    static func methods(_ table: Table) -> String? {
+        guard let column = table.column("method") else { return nil }
+        var seen: [String] = []
+        for r in 0..<table.rowCount { let v = column.value(at: r); if !v.isNull, !seen.contains(v.description) { seen.append(v.description) } }
+        return seen.isEmpty ? nil : seen.sorted().joined(separator: "/")
     }
 
     /// The SVG (or, for a `.csv` path, the chart data) of a table already under disclosure control.
     func chartFile(_ table: Table, _ spec: ChartSpec, path: String, source: String, statement: String) -> String {
         if path.lowercased().hasSuffix(".csv") { return ResultWriter.text(SVGChart.chartData(table, spec), format: .excel) }
+        var spec = spec
+        let method = Self.methods(table).map { (settings.language == .danish ? "metode: " : "method: ") + $0 }
+        let note = [spec.axisNote, method].compactMap { $0 }.joined(separator: "; ")
+        spec.axisNote = note.isEmpty ? nil : note
         var sourceNote = "klynge, \(origins[source] ?? source)"
         if table.rowCount > 0, let statistic = table.column("statistic")?.value(at: 0), !statistic.isNull { sourceNote += "; \(statistic)" }
         if table.rowCount > 0, let method = table.column("method")?.value(at: 0), !method.isNull { sourceNote += "; method: \(method)" }

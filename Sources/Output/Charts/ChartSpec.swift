@@ -36,6 +36,13 @@ public struct ChartSpec: Sendable {
     public var language: ChartLanguage = .danish
     /// A category to draw in its own colour (the practice a pack is for).
     public var highlight: String?
+    /// What the value axis title adds: the method and the denominator's period.
+    public var axisNote: String?
+
+    /// The value axis title: the statistic's label, with the method and period when known.
+    var valueAxisTitle: String {
+        language.word(value) + (axisNote.map { " (\($0))" } ?? "")
+    }
 
     /// Creates a spec.
     public init(kind: Kind, category: String, value: String, denominator: String? = nil) {

@@ -45,6 +45,7 @@ enum LineCharts {
             svg += "<text x=\"\(left + plotWidth + 12)\" y=\"\(top + 14 + Double(k) * 16)\" font-size=\"12\" fill=\"\(color)\" \(SVGChart.font)>\(SVGChart.escape(s))</text>\n"
         }
         svg += "<text x=\"\(left + plotWidth / 2)\" y=\"\(top + plotHeight + 36)\" font-size=\"12\" text-anchor=\"middle\" \(SVGChart.font)>\(lang.word("period"))</text>\n"
+        svg += "<text x=\"\(left)\" y=\"\(top - 14)\" font-size=\"12\" \(SVGChart.font)>\(SVGChart.escape(spec.valueAxisTitle))</text>\n"
         svg += SVGChart.footer(top + plotHeight + 62, width: width, source: source, note: note, language: lang)
         return svg + "</svg>\n"
     }
@@ -78,6 +79,7 @@ enum LineCharts {
                 svg += "<text x=\"\(right + 8)\" y=\"\(y(b) + 4)\" font-size=\"10\" \(SVGChart.font)>\(SVGChart.escape(units[r]))</text>\n"
             }
         }
+        svg += "<text x=\"16\" y=\"50\" font-size=\"12\" \(SVGChart.font)>\(SVGChart.escape(spec.valueAxisTitle))</text>\n"
         svg += SVGChart.footer(top + plotHeight + 40, width: width, source: source, note: note, language: lang)
         return svg + "</svg>\n"
     }

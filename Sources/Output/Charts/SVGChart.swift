@@ -122,7 +122,7 @@ public enum SVGChart {
         for (k, (_, value)) in refs.enumerated() {
             svg += "<line x1=\"\(x(value))\" y1=\"\(top - 4)\" x2=\"\(x(value))\" y2=\"\(top + plotHeight)\" stroke=\"\(palette[(k + 1) % palette.count])\" stroke-width=\"2\" stroke-dasharray=\"5,3\"/>\n"
         }
-        svg += "<text x=\"\(left + plotWidth / 2)\" y=\"\(top + plotHeight + 36)\" font-size=\"12\" text-anchor=\"middle\" \(font)>\(escape(lang.word(spec.value)))</text>\n"
+        svg += "<text x=\"\(left + plotWidth / 2)\" y=\"\(top + plotHeight + 36)\" font-size=\"12\" text-anchor=\"middle\" \(font)>\(escape(spec.valueAxisTitle))</text>\n"
         svg += footer(top + plotHeight + 62, width: width, source: source, note: note, language: lang)
         return svg + "</svg>\n"
     }
@@ -174,6 +174,7 @@ public enum SVGChart {
             }
         }
         let axisTitle = lang.word("denominator") + (spec.denominator.map { " (\($0))" } ?? "")
+        svg += "<text transform=\"translate(18,\(top + plotHeight / 2)) rotate(-90)\" font-size=\"12\" text-anchor=\"middle\" \(font)>\(escape(spec.valueAxisTitle))</text>\n"
         svg += "<text x=\"\(left + plotWidth / 2)\" y=\"\(top + plotHeight + 36)\" font-size=\"12\" text-anchor=\"middle\" \(font)>\(escape(axisTitle))</text>\n"
         let legend = "\(lang.word("target")) \(lang.number(target)) · \(lang.word("limits95")) · \(lang.word("limits998"))"
         svg += "<text x=\"16\" y=\"48\" font-size=\"12\" \(font)>\(escape(legend))</text>\n"

@@ -187,13 +187,14 @@ extension Parser {
         let kind: Name
         if let given { kind = given } else { kind = try parseName("a chart kind (bar, funnel, likert, trend, slope)") }
         var columns: [Name] = []
-        let keywords: Set<String> = Set(["ref", "errors", "title"]).union(stops)
+        let keywords: Set<String> = Set(["ref", "errors", "title", "period"]).union(stops)
         while (peek.kind == .identifier || peek.kind == .quotedIdentifier) && !keywords.contains(peek.text.lowercased()) {
             columns.append(try parseName("a column"))
         }
         var references: [Name] = []
         var errors: (Name, Name)? = nil
         var title: String? = nil
+        var period: String? = nil
         while peek.kind == .identifier, keywords.contains(peek.text.lowercased()), !stops.contains(peek.text.lowercased()) {
             let word = advance().text.lowercased()
             switch word {
@@ -204,16 +205,18 @@ extension Parser {
                 } while peek.isSymbol(",")
             case "errors":
                 errors = (try parseName("the lower limit column"), try parseName("the upper limit column"))
+            case "period":
+                period = try parseString("the denominator's period").text
             default:
                 title = try parseString("the title").text
             }
         }
         guard stops.contains("to") else {
-            return ChartSyntax(kind: kind, columns: columns, references: references, errors: errors, title: title, path: "", pathRange: kind.range)
+            return ChartSyntax(kind: kind, columns: columns, references: references, errors: errors, title: title, period: period, path: "", pathRange: kind.range)
         }
         _ = try expectKeyword("to", "before the chart's file")
         let path = try parseString("the file to write (.svg or .csv)")
-        return ChartSyntax(kind: kind, columns: columns, references: references, errors: errors, title: title, path: path.text, pathRange: path.range)
+        return ChartSyntax(kind: kind, columns: columns, references: references, errors: errors, title: title, period: period, path: path.text, pathRange: path.range)
     }
 
     /// `a, b, c`: one or more expressions separated by commas.

@@ -205,6 +205,8 @@ public struct ChartSyntax: Sendable {
     public var errors: (Name, Name)?
     /// The title.
     public var title: String?
+    /// The denominator's reference period, for the axis title (e.g. "sikrede pr. 1. januar 2023").
+    public var period: String? = nil
     /// The file to write (`.svg` for the chart, `.csv` for its data).
     public var path: String
     /// Where the path was typed.
