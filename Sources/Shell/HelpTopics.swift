@@ -35,6 +35,12 @@ public enum HelpTopics {
                   example: "practices | distinct cluster"),
         StageHelp(name: "rename", usage: "rename OLD as NEW, …", summary: "Give columns new names.",
                   example: "practices | rename listed_patients as sikrede"),
+        StageHelp(name: "chart", usage: "chart bar|funnel|likert|trend|slope COL … [ref COL, …] [errors L U] [title \"…\"] [period \"…\"] to \"x.svg\"",
+                  summary: "Draw the rows as an SVG chart (or write its data with a .csv path), with disclosure control; the last stage.",
+                  example: "practices | compare listed_patients per 1000 listed_patients within cluster | where cluster == \"Næstved 1\" | chart bar practice_name rate ref group_rate, overall_rate to \"out/naestved.svg\""),
+        StageHelp(name: "pack", usage: "pack NAME VALUE [ref COL, …] [errors L U] by UNIT [within GROUP] to \"DIR\"",
+                  summary: "Per-practice folders with a bar chart and its data, the practice named and the others as letters; a cluster overview.",
+                  example: "practices | compare listed_patients per 1000 listed_patients within cluster | pack practice_name rate ref group_rate by practice_id within cluster to \"out/pakker\""),
     ]
 
     /// Every topic `.help` knows.
@@ -58,7 +64,10 @@ public enum HelpTopics {
     A line that starts with | continues the last result (_).
 
     Stages: where, select, derive, summarize, join, sort, take, distinct, rename
-    Analysis (plugins): rate, proportion, compare — .plugins lists them
+    Analysis (plugins): rate, proportion, compare, funnel, variation, standardize, followup,
+                        likert, topbox, comments — .plugins lists them
+    Output: export … to "x.csv" as excel · | chart bar … to "x.svg" · | pack … to "DIR"
+            (small counts are hidden as <5 in everything that leaves the shell)
     More:   .help stages · .help functions · .help aggregates · .help commands · .help loading · .help STAGE
 
     A statement continues on the next line while a bracket is open or the line ends with | or ,
