@@ -1,11 +1,15 @@
 /// Cooperative cancellation for long work (loading, evaluation): Ctrl-C sets a flag that loops poll.
 public enum Interrupt {
-    /// Returns true when the user asked to cancel; the front end installs the real check.
+    /// Returns true when the user asked to cancel; the front end installs the real check once, at start.
     nonisolated(unsafe) public static var poll: @Sendable () -> Bool = { false }
+
+    /// An extra check for the work of one task only (`Interrupt.$scoped.withValue(…)`), so that
+    /// callers running side by side, such as tests, can cancel their own work without the others'.
+    @TaskLocal public static var scoped: (@Sendable () -> Bool)? = nil
 
     /// Throws `Cancelled` when the user asked to cancel.
     @inline(__always) public static func check() throws {
-        if poll() { throw Cancelled() }
+        if poll() || scoped?() == true { throw Cancelled() }
     }
 }
 

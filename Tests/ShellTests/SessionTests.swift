@@ -91,9 +91,7 @@ import Tabular
 
     @Test func cancelledStatementsChangeNothing() {
         let session = demoSession()
-        Interrupt.poll = { true }
-        defer { Interrupt.poll = { false } }
-        let out = session.execute("let x = billing | where count > 0 | summarize n = count()")
+        let out = Interrupt.$scoped.withValue({ true }) { session.execute("let x = billing | where count > 0 | summarize n = count()") }
         #expect(out.errors.first?.message.contains("cancelled") == true)
         #expect(session.datasets["x"] == nil)
     }
