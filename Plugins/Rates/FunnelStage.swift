@@ -72,7 +72,7 @@ struct FunnelColumns {
             let scale = proportion ? "arcsine, 10% winsorised" : shmi ? "log, 10% truncated (SHMI)" : "square root, 10% winsorised"
             label = String(format: "overdispersion-adjusted (%@, phi %.3f, tau2 %.5f)", scale, od.phi, od.tau2)
         } else {
-            label = proportion ? "normal approximation (PHE)" : "exact Poisson"
+            label = proportion ? "normal approximation (PHE)" : "exact Poisson (PHE)"
         }
         for r in counted {
             let n = measure.denominators[r]!
@@ -97,15 +97,21 @@ struct FunnelColumns {
                     let l = FunnelLimits.proportion(average: average, denominator: n, multiplier: m, confidence: confidence)
                     limits.append((l.lower, l.upper))
                 } else {
-                    let l = FunnelLimits.poissonRate(target: pooled, denominator: n, multiplier: m, confidence: confidence)
+                    let l = FunnelLimits.pheRate(target: pooled, denominator: n, multiplier: m, confidence: confidence)
                     limits.append((l.lower, l.upper))
                 }
             }
             target[r] = pooled
             (lower95[r], upper95[r]) = (limits[0].0, limits[0].1)
             (lower998[r], upper998[r]) = (limits[1].0, limits[1].1)
-            flag[r] = FunnelLimits.flag(value: measure.value[r]!, lower95: limits[0].0, upper95: limits[0].1,
-                                        lower998: limits[1].0, upper998: limits[1].1)
+            if proportion || adjusted {
+                flag[r] = FunnelLimits.flag(value: measure.value[r]!, lower95: limits[0].0, upper95: limits[0].1,
+                                            lower998: limits[1].0, upper998: limits[1].1)
+            } else {
+                // PHE tests a rate by its own exact/Byar interval against the target, as Fingertips does.
+                flag[r] = FunnelLimits.rateFlag(target: pooled, lower95: measure.lower95[r]!, upper95: measure.upper95[r]!,
+                                                lower998: measure.lower998[r]!, upper998: measure.upper998[r]!)
+            }
             phi[r] = od.phi
             tau2[r] = od.tau2
             method[r] = label

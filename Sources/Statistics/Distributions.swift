@@ -37,4 +37,9 @@ public enum Distributions {
     public static func poissonProbability(_ x: Double, mean lambda: Double) -> Double {
         ppois(x, lambda, 1, 0)
     }
+
+    /// The probability that a gamma variable with the given shape and scale 1 is at most `x` (R's `pgamma`).
+    public static func gammaProbability(_ x: Double, shape: Double) -> Double {
+        pgamma(x, shape, 1, 1, 0)
+    }
 }

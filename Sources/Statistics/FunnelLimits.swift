@@ -15,6 +15,48 @@ public enum FunnelLimits {
         return (lower, upper)
     }
 
+    /// Exact Poisson limits for a rate (per `multiplier`) at a denominator, as PHEindicatormethods'
+    /// funnels draw them (`phe_funnels`, statistic "rate"): the lower limit is the rate x/n at which
+    /// the upper exact confidence limit of x events just reaches the expected count E = target·n,
+    /// the upper limit the rate at which the lower exact limit of x does. PHE finds these points by
+    /// bisection for whole event counts; this solves the same equations for any x through the
+    /// Poisson–gamma identity P(X ≥ a | E) = P(Γ(a) ≤ E), so at whole counts the two agree.
+    public static func pheRate(target: Double, denominator n: Double, multiplier: Double, confidence: Double) -> (lower: Double, upper: Double) {
+        let expected = target * n / multiplier
+        guard expected > 0 else { return (0, .infinity) }
+        let alpha = 1 - confidence
+        // Upper exact limit of x is the E with P(Γ(x+1) ≤ E) = 1 − α/2; the gamma probability falls as the shape grows.
+        let lowerShape = shape(where: { Distributions.gammaProbability(expected, shape: $0) }, equals: 1 - alpha / 2, atLeast: 1)
+        // Lower exact limit of x is the E with P(Γ(x) ≤ E) = α/2.
+        let upperShape = shape(where: { Distributions.gammaProbability(expected, shape: $0) }, equals: alpha / 2, atLeast: 0)
+        let perUnit = multiplier / n
+        return (max(0, lowerShape - 1) * perUnit, upperShape * perUnit)
+    }
+
+    /// The shape a ≥ `floor` at which the falling function `probability(a)` equals `p` (the floor
+    /// itself when even there it is below `p`), by bisection to machine precision.
+    private static func shape(where probability: (Double) -> Double, equals p: Double, atLeast floor: Double) -> Double {
+        if probability(floor) <= p { return floor }
+        var low = floor, high = max(1, floor * 2)
+        while probability(high) > p { low = high; high *= 2 }
+        for _ in 0..<200 {
+            let mid = (low + high) / 2
+            if mid == low || mid == high { break }
+            if probability(mid) > p { low = mid } else { high = mid }
+        }
+        return (low + high) / 2
+    }
+
+    /// PHE's significance label of a rate (`phe_funnel_significance`, statistic "rate"): the target
+    /// against the unit's own 95% and 99.8% limits (exact below 10 events, Byar's from 10).
+    public static func rateFlag(target: Double, lower95: Double, upper95: Double, lower998: Double, upper998: Double) -> String {
+        if target < lower998 { return "High (0.001)" }
+        if target < lower95 { return "High (0.025)" }
+        if target > upper998 { return "Low (0.001)" }
+        if target > upper95 { return "Low (0.025)" }
+        return "Not significant"
+    }
+
     /// Limits for a proportion (times `multiplier`) at a denominator, as PHEindicatormethods'
     /// `sigma_adjustment` (the Wilson-score form used by `phe_funnel_significance`).
     public static func proportion(average p: Double, denominator n: Double, multiplier: Double, confidence: Double) -> (lower: Double, upper: Double) {

@@ -205,11 +205,11 @@ struct QOFRatesTests {
         let t = try result("units | funnel events per 1000 population", small())
         let target = 30.0 / 8000 * 1000
         #expect(t.doubles("target")[0].map { abs($0 - target) < 1e-12 } == true)
-        let expected = FunnelLimits.poissonRate(target: target, denominator: 4000, multiplier: 1000, confidence: 0.95)
+        let expected = FunnelLimits.pheRate(target: target, denominator: 4000, multiplier: 1000, confidence: 0.95)
         #expect(t.doubles("funnel_upper95")[3] == expected.upper)
         #expect(t.texts("funnel_flag")[4] == nil)            // no numerator: no flag
         #expect(t.texts("funnel_flag")[2] == "High (0.025)") // 10 per 1000 against 3.75
-        #expect(t.texts("funnel_method")[0] == "exact Poisson")
+        #expect(t.texts("funnel_method")[0] == "exact Poisson (PHE)")
         #expect(t.doubles("phi")[0]! > 0)
     }
 
