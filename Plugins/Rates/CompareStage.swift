@@ -1,33 +1,29 @@
 import PluginKit
 import Tabular
 
-/// `compare X per M N [within G] [against B]` (rates) or `compare X of N [per M] …` (proportions):
-/// each row against its group's pooled value and the overall pooled value (or a benchmark B).
+/// `compare X per M N [within G] [against B]` (rates), `compare X of N [per M] …` (proportions) or
+/// `compare X expected E [per M] …` (standardised ratios): each row against its group's pooled
+/// value and the overall pooled value (or a benchmark B; for ratios the pooled ΣX/ΣE·M).
 enum CompareStage {
     static let stage = Stage(
-        name: "compare", usage: "compare X per M N [within G] [against B]  ·  compare X of N [per M] [within G] [against B]",
+        name: "compare", usage: "compare X per M N [within G] [against B]  ·  compare X of N [per M] …  ·  compare X expected E [per M] …",
         summary: "Adds the rate (or proportion) with limits, the pooled group_rate and overall_rate, and vs_group/vs_overall: higher, similar or lower by the 95% interval.",
         example: "practices | join left palliation on practice_id | derive services = coalesce(services, 0) | compare services per 1000 listed_patients within cluster",
         parameters: [Parameter(keyword: nil, placeholder: "X"), Parameter(keyword: "of", placeholder: "N"),
+                     Parameter(keyword: "expected", placeholder: "E"),
                      Parameter(keyword: "per", takesNumber: true, expressionOptional: true, placeholder: "M [N]"),
                      Parameter(keyword: "within", placeholder: "G"), Parameter(keyword: "against", placeholder: "B")],
         outputs: { (input, shapes) throws(StageError) -> [Field] in
-            let isProportion = try MeasureForm.check(shapes, stage: "compare")
+            let kind = try MeasureForm.check(shapes, stage: "compare")
             if shapes.has("against") { try requireNumeric(shapes, [("against", "the benchmark B")]) }
-            var added = isProportion ? MeasureFields.proportion : MeasureFields.rate
+            var added = MeasureForm.fields(kind)
             if shapes.has("within") { added += [Field("group_rate", .decimal), Field("vs_group", .text)] }
             added += [Field("overall_rate", .decimal), Field("vs_overall", .text)]
             return merge(input, added)
         },
         run: { (table, arguments) throws(StageError) -> Table in
             let measure = try MeasureForm.measure(arguments)
-            let isProportion = measure.kind == .proportion
-            let multiplier = measure.multiplier
-            let xLabel = arguments.labels[""] ?? "X"
-            let nLabel = arguments.labels[isProportion ? "of" : "per"] ?? "N"
-            let statistic = isProportion ? "\(xLabel) of \(nLabel)" + (multiplier == 1 ? "" : " per \(NumberFormat.plain(multiplier))")
-                : "\(xLabel) per \(NumberFormat.plain(multiplier)) \(nLabel)"
-            var added = measure.columns(statistic: statistic)
+            var added = measure.columns(statistic: MeasureForm.statistic(measure, arguments))
             let rows = table.rowCount
             if let groups = arguments.columns["within"] {
                 var members: [Value: [Int]] = [:]

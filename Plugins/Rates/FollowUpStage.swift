@@ -15,7 +15,7 @@ enum FollowUpStage {
                      Parameter(keyword: "per", takesNumber: true, expressionOptional: true, placeholder: "M [N]"),
                      Parameter(keyword: "period", placeholder: "P"), Parameter(keyword: "by", placeholder: "U")],
         outputs: { (input, shapes) throws(StageError) -> [Field] in
-            let isProportion = try MeasureForm.check(shapes, stage: "followup")
+            let isProportion = try MeasureForm.check(shapes, stage: "followup") == .proportion
             guard let period = shapes.types["period"] else {
                 throw StageError("followup needs the period column: … period P", argument: "*", suggestion: "e.g. … period year by practice_id")
             }

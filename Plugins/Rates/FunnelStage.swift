@@ -3,29 +3,37 @@ import PluginKit
 import Statistics
 import Tabular
 
-/// `funnel X per M N [within G] [adjusted]` or `funnel X of N [per M] [within G] [adjusted]`:
-/// control limits at each row's denominator around the pooled target, PHE's significance labels,
-/// and the overdispersion estimate; `adjusted` widens the limits by τ² (FunnelPlotR).
+/// `funnel X per M N [within G] [adjusted] [shmi]`, `funnel X of N [per M] [within G] [adjusted]` or
+/// `funnel X expected E [per M] [within G] [adjusted] [shmi]`: control limits at each row's
+/// denominator around the target, PHE's significance labels, and the overdispersion estimate.
+///
+/// The target is the pooled value (ΣX/ΣN·M) for rates and proportions and 1·M for standardised
+/// ratios. Unadjusted limits and labels follow PHEindicatormethods: rates and ratios get exact
+/// Poisson limits and are labelled by their own exact/Byar interval against the target;
+/// proportions get PHE's Wilson-score limits. `adjusted` widens the limits by τ² as FunnelPlotR
+/// does (CQC/PR winsorised, or SHMI's log scale with truncation) and labels points by those
+/// limits; when there is no overdispersion (τ² = 0) FunnelPlotR falls back to its exact Poisson
+/// limits, and so does klynge.
 enum FunnelStage {
     static let stage = Stage(
-        name: "funnel", usage: "funnel X per M N [within G] [adjusted] [shmi]  ·  funnel X of N [per M] [within G] [adjusted]",
+        name: "funnel", usage: "funnel X per M N [within G] [adjusted] [shmi]  ·  funnel X of N [per M] [within G] [adjusted]  ·  funnel X expected E [per M] [within G] [adjusted] [shmi]",
         summary: "Adds target, funnel_lower95/upper95/lower998/upper998 at each row's denominator, funnel_flag (High/Low (0.025/0.001), Not significant), phi and tau2; adjusted uses overdispersion-adjusted limits.",
         example: "practices | join left palliation on practice_id | derive services = coalesce(services, 0) | funnel services per 1000 listed_patients",
         parameters: [Parameter(keyword: nil, placeholder: "X"), Parameter(keyword: "of", placeholder: "N"),
+                     Parameter(keyword: "expected", placeholder: "E"),
                      Parameter(keyword: "per", takesNumber: true, expressionOptional: true, placeholder: "M [N]"),
                      Parameter(keyword: "within", placeholder: "G"),
                      Parameter(keyword: "adjusted", takesExpression: false, placeholder: ""),
                      Parameter(keyword: "shmi", takesExpression: false, placeholder: "")],
         outputs: { (input, shapes) throws(StageError) -> [Field] in
-            let isProportion = try MeasureForm.check(shapes, stage: "funnel")
-            if isProportion, shapes.has("shmi") {
-                throw StageError("shmi (log scale, truncation) is for rates; proportions use the arcsine scale", argument: "shmi")
+            let kind = try MeasureForm.check(shapes, stage: "funnel")
+            if kind == .proportion, shapes.has("shmi") {
+                throw StageError("shmi (log scale, truncation) is for rates and ratios; proportions use the arcsine scale", argument: "shmi")
             }
-            return merge(input, [Field(isProportion ? "proportion" : "rate", .decimal)] + fields)
+            return merge(input, [MeasureForm.fields(kind)[0]] + fields)
         },
         run: { (table, arguments) throws(StageError) -> Table in
             let measure = try MeasureForm.measure(arguments)
-            let isProportion = measure.kind == .proportion
             let adjusted = arguments.numbers["adjusted"] != nil
             let shmi = arguments.numbers["shmi"] != nil
             let rows = table.rowCount
@@ -37,7 +45,7 @@ enum FunnelStage {
             }
             var out = FunnelColumns(rows: rows)
             for (_, members) in groups {
-                try out.fill(members, measure: measure, proportion: isProportion, adjusted: adjusted, shmi: shmi)
+                try out.fill(members, measure: measure, adjusted: adjusted, shmi: shmi)
             }
             return merge(table, [decimal(measure.valueName, measure.value)] + out.columns)
         })
@@ -59,16 +67,21 @@ struct FunnelColumns {
         method = flag
     }
 
-    /// Computes the limits and flags for the rows of one group around its pooled target.
-    mutating func fill(_ members: [Int], measure: Measure, proportion: Bool, adjusted: Bool, shmi: Bool) throws(StageError) {
+    /// Computes the limits and flags for the rows of one group around its target.
+    mutating func fill(_ members: [Int], measure: Measure, adjusted: Bool, shmi: Bool) throws(StageError) {
+        let proportion = measure.kind == .proportion
         let counted = members.filter { measure.numerators[$0] != nil }
-        guard let pooled = measure.pooled(counted), !counted.isEmpty else { return }
         let m = measure.multiplier
-        let average = pooled / m
-        let od = try RateDispersion.estimate(counted, measure: measure, proportion: proportion, shmi: shmi)
+        guard !counted.isEmpty, let centre = measure.kind == .ratio ? m : measure.pooled(counted) else { return }
+        let average = centre / m
+        let od = try RateDispersion.estimate(counted, measure: measure, average: average, shmi: shmi)
         let targetTransformed = proportion ? asin(average.squareRoot()) : 1
+        // FunnelPlotR draws its plain Poisson limits when asked to adjust but τ² is 0.
+        let poissonFallback = adjusted && !proportion && od.tau2 == 0
         let label: String
-        if adjusted {
+        if poissonFallback {
+            label = String(format: "exact Poisson (FunnelPlotR; no overdispersion to adjust for, phi %.3f)", od.phi)
+        } else if adjusted {
             let scale = proportion ? "arcsine, 10% winsorised" : shmi ? "log, 10% truncated (SHMI)" : "square root, 10% winsorised"
             label = String(format: "overdispersion-adjusted (%@, phi %.3f, tau2 %.5f)", scale, od.phi, od.tau2)
         } else {
@@ -78,7 +91,10 @@ struct FunnelColumns {
             let n = measure.denominators[r]!
             var limits: [(Double, Double)] = []
             for (_, confidence) in FunnelLimits.levels {
-                if adjusted {
+                if poissonFallback {
+                    let l = FunnelLimits.poissonRate(target: centre, denominator: n, multiplier: m, confidence: confidence)
+                    limits.append((l.lower, l.upper))
+                } else if adjusted {
                     let z = Distributions.normalQuantile(confidence + (1 - confidence) / 2)
                     if proportion {
                         let spread = z * (1 / (4 * n) + od.tau2).squareRoot()
@@ -86,30 +102,30 @@ struct FunnelColumns {
                         limits.append((sin(lo) * sin(lo) * m, sin(hi) * sin(hi) * m))
                     } else if shmi {
                         let spread = z * (1 / (average * n) + od.tau2).squareRoot()
-                        limits.append((pooled * exp(-spread), pooled * exp(spread)))
+                        limits.append((centre * exp(-spread), centre * exp(spread)))
                     } else {
                         let expected = average * n
                         let spread = z * (1 / (4 * expected) + od.tau2).squareRoot()
                         let lo = max(0, 1 - spread), hi = 1 + spread
-                        limits.append((pooled * lo * lo, pooled * hi * hi))
+                        limits.append((centre * lo * lo, centre * hi * hi))
                     }
                 } else if proportion {
                     let l = FunnelLimits.proportion(average: average, denominator: n, multiplier: m, confidence: confidence)
                     limits.append((l.lower, l.upper))
                 } else {
-                    let l = FunnelLimits.pheRate(target: pooled, denominator: n, multiplier: m, confidence: confidence)
+                    let l = FunnelLimits.pheRate(target: centre, denominator: n, multiplier: m, confidence: confidence)
                     limits.append((l.lower, l.upper))
                 }
             }
-            target[r] = pooled
+            target[r] = centre
             (lower95[r], upper95[r]) = (limits[0].0, limits[0].1)
             (lower998[r], upper998[r]) = (limits[1].0, limits[1].1)
             if proportion || adjusted {
                 flag[r] = FunnelLimits.flag(value: measure.value[r]!, lower95: limits[0].0, upper95: limits[0].1,
                                             lower998: limits[1].0, upper998: limits[1].1)
             } else {
-                // PHE tests a rate by its own exact/Byar interval against the target, as Fingertips does.
-                flag[r] = FunnelLimits.rateFlag(target: pooled, lower95: measure.lower95[r]!, upper95: measure.upper95[r]!,
+                // PHE tests a rate or ratio by its own exact/Byar interval against the target, as Fingertips does.
+                flag[r] = FunnelLimits.rateFlag(target: centre, lower95: measure.lower95[r]!, upper95: measure.upper95[r]!,
                                                 lower998: measure.lower998[r]!, upper998: measure.upper998[r]!)
             }
             phi[r] = od.phi
@@ -127,12 +143,13 @@ struct FunnelColumns {
 
 /// φ and τ² of a group's rates or proportions on the scale FunnelPlotR uses for them.
 enum RateDispersion {
-    /// Proportions: arcsine, winsorised. Rates: square root, winsorised (CQC), or with `shmi` the
-    /// log scale with truncation (SHMI), which cannot take a zero count.
-    static func estimate(_ rows: [Int], measure: Measure, proportion: Bool, shmi: Bool) throws(StageError) -> Overdispersion {
-        guard let pooled = measure.pooled(rows) else { return Overdispersion(units: [], target: 0) }
-        let average = pooled / measure.multiplier
-        if proportion {
+    /// Proportions: arcsine, winsorised. Rates and ratios: square root, winsorised (CQC), or with
+    /// `shmi` the log scale with truncation (SHMI), which cannot take a zero count. `average` is the
+    /// target per unit of denominator (the pooled rate, or 1 for standardised ratios); without it,
+    /// the rows' pooled value.
+    static func estimate(_ rows: [Int], measure: Measure, average given: Double? = nil, shmi: Bool) throws(StageError) -> Overdispersion {
+        guard let average = given ?? measure.pooled(rows).map({ $0 / measure.multiplier }) else { return Overdispersion(units: [], target: 0) }
+        if measure.kind == .proportion {
             let units = rows.map { Overdispersion.proportionUnit(x: measure.numerators[$0]!, n: measure.denominators[$0]!) }
             return Overdispersion(units: units, target: asin(average.squareRoot()))
         }

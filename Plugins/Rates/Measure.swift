@@ -2,18 +2,22 @@ import PluginKit
 import Statistics
 import Tabular
 
-/// A rate (events per M of a denominator) or a proportion (x of n, times M) per row, with
-/// 95% and 99.8% limits.
+/// A rate (events per M of a denominator), a proportion (x of n, times M) or a standardised
+/// ratio (observed over expected, times M) per row, with 95% and 99.8% limits.
 ///
 /// Rates: value x/n·M; limits are exact Poisson below 10 events and Byar's from 10, scaled by
-/// M/n (phe_rate). Proportions: Wilson score limits (phe_proportion); 0/n and n/n are valid.
+/// M/n (phe_rate). Ratios: the same with the expected count as n (phe_isr's limits of O/E). Proportions: Wilson score limits (phe_proportion); 0/n and n/n are valid.
 /// A missing numerator or denominator gives missing results (not an error); a negative count,
 /// a non-positive denominator or x > n for a proportion is an error naming the row.
 struct Measure {
     /// Which statistic.
     enum Kind {
+        /// Events per M of a denominator.
         case rate
+        /// A proportion x of n.
         case proportion
+        /// A standardised ratio: observed x over expected e (e.g. from `standardize … indirect`).
+        case ratio
     }
 
     let kind: Kind
@@ -29,7 +33,13 @@ struct Measure {
     var denominators: [Double?] = []
 
     /// The name of the value column.
-    var valueName: String { kind == .rate ? "rate" : "proportion" }
+    var valueName: String {
+        switch kind {
+        case .rate: "rate"
+        case .proportion: "proportion"
+        case .ratio: "ratio"
+        }
+    }
 
     /// Computes the statistic for every row of x and n.
     init(kind: Kind, x: Column, n: Column, multiplier: Double, xLabel: String, nLabel: String) throws(StageError) {
@@ -48,13 +58,14 @@ struct Measure {
                                  suggestion: "reversals belong in the sum: summarize … sum(count) before computing rates")
             }
             if ni <= 0 {
-                throw StageError("row \(i + 1): \(nLabel) is \(NumberFormat.plain(ni)); the denominator must be positive",
-                                 argument: kind == .rate ? "per" : "of", suggestion: "leave out rows without a denominator with where \(nLabel) > 0")
+                let what = kind == .ratio ? "the expected count" : "the denominator"
+                throw StageError("row \(i + 1): \(nLabel) is \(NumberFormat.plain(ni)); \(what) must be positive",
+                                 argument: MeasureForm.denominatorKey(kind), suggestion: "leave out rows without one with where \(nLabel) > 0")
             }
             numerators.append(xi)
             denominators.append(ni)
             switch kind {
-            case .rate:
+            case .rate, .ratio:
                 let scale = multiplier / ni
                 let ci95 = PoissonInterval(events: xi, confidence: 0.95)
                 let ci998 = PoissonInterval(events: xi, confidence: 0.998)
@@ -134,29 +145,67 @@ func requireNumeric(_ shapes: ArgumentShapes, _ keys: [(String, String)]) throws
     }
 }
 
-/// The two ways a stage can be given its statistic: `X per M N` (a rate) or `X of N [per M]` (a proportion).
+/// The three ways a stage can be given its statistic: `X per M N` (a rate), `X of N [per M]` (a
+/// proportion) or `X expected E [per M]` (a standardised ratio, whose benchmark is 1·M).
 enum MeasureForm {
-    /// Checks the arguments of either form; returns whether it is the proportion form.
-    static func check(_ shapes: ArgumentShapes, stage: String) throws(StageError) -> Bool {
-        let isProportion = shapes.has("of")
-        if isProportion {
-            if shapes.types["per"] != nil { throw StageError("write either 'X of N [per M]' or 'X per M N', not both", argument: "per") }
-            try requireNumeric(shapes, [("", "the count X"), ("of", "the total N")])
-        } else {
+    /// The argument key that holds the denominator of a kind.
+    static func denominatorKey(_ kind: Measure.Kind) -> String {
+        switch kind {
+        case .rate: "per"
+        case .proportion: "of"
+        case .ratio: "expected"
+        }
+    }
+
+    /// Checks the arguments of any form; returns which statistic they give.
+    static func check(_ shapes: ArgumentShapes, stage: String) throws(StageError) -> Measure.Kind {
+        guard shapes.has("of") || shapes.has("expected") else {
             guard shapes.numbers["per"] != nil, shapes.types["per"] != nil else {
                 throw StageError("\(stage) needs 'per M N' for rates or 'of N' for proportions", argument: "per",
                                  suggestion: "e.g. \(stage) services per 1000 listed_patients")
             }
             try requireNumeric(shapes, [("", "the count X"), ("per", "the denominator N")])
+            return .rate
         }
-        return isProportion
+        if shapes.has("of") && shapes.has("expected") {
+            throw StageError("write either 'X of N' or 'X expected E', not both", argument: "expected")
+        }
+        let kind: Measure.Kind = shapes.has("of") ? .proportion : .ratio
+        let key = denominatorKey(kind)
+        if shapes.types["per"] != nil {
+            throw StageError("write either 'X \(key) N [per M]' or 'X per M N', not both", argument: "per")
+        }
+        try requireNumeric(shapes, [("", kind == .ratio ? "the observed count X" : "the count X"),
+                                    (key, kind == .ratio ? "the expected count E" : "the total N")])
+        return kind
     }
 
-    /// The statistic of either form, computed for every row.
+    /// The statistic of any form, computed for every row.
     static func measure(_ arguments: Arguments) throws(StageError) -> Measure {
-        let isProportion = arguments.columns["of"] != nil
-        let key = isProportion ? "of" : "per"
-        return try Measure(kind: isProportion ? .proportion : .rate, x: arguments.columns[""]!, n: arguments.columns[key]!,
-                           multiplier: arguments.numbers["per"] ?? 1, xLabel: arguments.labels[""] ?? "X", nLabel: arguments.labels[key] ?? "N")
+        let kind: Measure.Kind = arguments.columns["of"] != nil ? .proportion : arguments.columns["expected"] != nil ? .ratio : .rate
+        let key = denominatorKey(kind)
+        return try Measure(kind: kind, x: arguments.columns[""]!, n: arguments.columns[key]!, multiplier: arguments.numbers["per"] ?? 1,
+                           xLabel: arguments.labels[""] ?? "X", nLabel: arguments.labels[key] ?? "N")
+    }
+
+    /// The columns a measure of the kind adds.
+    static func fields(_ kind: Measure.Kind) -> [Field] {
+        switch kind {
+        case .rate: MeasureFields.rate
+        case .proportion: MeasureFields.proportion
+        case .ratio: MeasureFields.names("ratio")
+        }
+    }
+
+    /// How the statistic reads in the `statistic` column: "services per 1000 listed_patients",
+    /// "answers of invited per 100", "observed / expected per 100".
+    static func statistic(_ measure: Measure, _ arguments: Arguments) -> String {
+        let x = arguments.labels[""] ?? "X", n = arguments.labels[denominatorKey(measure.kind)] ?? "N"
+        let per = measure.multiplier == 1 ? "" : " per \(NumberFormat.plain(measure.multiplier))"
+        switch measure.kind {
+        case .rate: return "\(x) per \(NumberFormat.plain(measure.multiplier)) \(n)"
+        case .proportion: return "\(x) of \(n)" + per
+        case .ratio: return "\(x) / expected \(n)" + per
+        }
     }
 }

@@ -98,7 +98,7 @@ struct GroupVariation {
         if eqEB == nil { notes.append(units <= 5 ? "eq_eb needs more than 5 units" : "eq_eb: no maximum-likelihood estimate") }
         let scv = SmallAreaVariation.scv(observed: o, expected: expected, mcpherson: mcpherson)
         if scv == nil { notes.append(mcpherson && o.contains(0) ? "scv (McPherson) is undefined with a zero count" : "scv is negative or undefined (less variation than chance)") }
-        let od = try RateDispersion.estimate(rows, measure: measure, proportion: false, shmi: shmi)
+        let od = try RateDispersion.estimate(rows, measure: measure, shmi: shmi)
         notes.insert((mcpherson ? "scv: McPherson" : "scv: Diehr") + (shmi ? "; phi: SHMI (log, truncated)" : ""), at: 0)
         func v(_ x: Double?) -> Value { x.map(Value.decimal) ?? .null }
         values = [.integer(Int64(units)), v(pooled), v(mean), v(Quantile.type7(sorted: sorted, 0.5)), v(sorted.first), v(sorted.last),

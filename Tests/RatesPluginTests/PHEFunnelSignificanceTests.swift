@@ -5,8 +5,9 @@ import Tabular
 
 /// PHEindicatormethods' published significance labels (tests/testthat, copied unchanged into
 /// Fixtures/): `testdata_funnel_prop_inputs.csv` (303 PCTs, proportions) and
-/// `testdata_funnel_rate_dsr_inputs.csv` (40 areas, crude rates with and without a zero count),
-/// loaded and run through the `funnel` stage exactly as a user would.
+/// `testdata_funnel_rate_dsr_inputs.csv` (40 areas, crude rates with and without a zero count) and
+/// `testdata_funnel_ratio_inputs.csv` (300 observed/expected pairs, one with no events), loaded and
+/// run through the `funnel` stage exactly as a user would.
 @Suite struct PHEFunnelSignificanceTests {
     func session(loading name: String) throws -> Session {
         let path = try #require(Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: "csv")).path
@@ -35,5 +36,16 @@ import Tabular
         let some = try result("phe | where count > 0 | funnel count \(multiplier) pop", session)
         #expect(some.texts("funnel_flag") == some.texts("\(column)_without_0"))
         #expect(some.texts("funnel_flag") != Array(all.texts("funnel_flag").prefix(39)))
+    }
+
+    @Test func standardisedRatioFlagsMatchPublishedLabels() throws {
+        let session = try session(loading: "phe-funnel-ratio-inputs")
+        // The column is called expected, like the keyword before it.
+        let t = try result("phe | funnel obs expected expected per 100", session)
+        #expect(t.rowCount == 300)
+        #expect(t.texts("funnel_flag") == t.texts("significance"))
+        #expect(t.doubles("target").allSatisfy { $0 == 100 })
+        #expect(abs(t.doubles("ratio")[0]! - 8 / 6.239860227 * 100) < 1e-9)
+        #expect(t.texts("funnel_method")[0] == "exact Poisson (PHE)")
     }
 }

@@ -213,6 +213,48 @@ struct QOFRatesTests {
         #expect(t.doubles("phi")[0]! > 0)
     }
 
+    @Test func adjustedWithoutOverdispersionFallsBackToFunnelPlotRsPoissonLimits() throws {
+        let session = demoSession()
+        // Counts exactly at their expected values: no overdispersion, τ² = 0.
+        session.define("even", Table.from(names: ["unit", "events", "population"], types: [.text, .integer, .integer],
+                                          rows: [[.text("A"), .integer(10), .integer(1000)], [.text("B"), .integer(20), .integer(2000)],
+                                                 [.text("C"), .integer(40), .integer(4000)], [.text("D"), .integer(30), .integer(3000)]]), origin: "test")
+        let t = try result("even | funnel events per 1000 population adjusted", session)
+        #expect(t.doubles("tau2")[0] == 0)
+        #expect(t.texts("funnel_method")[0]!.hasPrefix("exact Poisson (FunnelPlotR; no overdispersion"))
+        let expected = FunnelLimits.poissonRate(target: 10, denominator: 2000, multiplier: 1000, confidence: 0.998)
+        #expect(t.doubles("funnel_lower998")[1] == expected.lower)
+        #expect(t.doubles("funnel_upper998")[1] == expected.upper)
+        #expect(t.texts("funnel_flag").allSatisfy { $0 == "Not significant" })
+    }
+
+    @Test func standardisedRatiosFromIndirectStandardisation() throws {
+        let session = demoSession()
+        _ = session.execute("let sr = billing | where service_code in (\"0130\", \"0421\") | derive band = \"70-74\" | summarize services = sum(count) by practice_id, band | join practices on practice_id | standardize services per 1000 listed_patients age band by practice_id indirect")
+        let t = try result("sr | funnel observed expected expected per 100 | sort practice_id", session)
+        #expect(t.rowCount == demo["practices"]!.rowCount)
+        #expect(t.doubles("target").allSatisfy { $0 == 100 })
+        // The ratio column is recomputed from observed and expected (standardize's own ratio is per 1000).
+        for r in 0..<t.rowCount { #expect(abs(t.doubles("ratio")[r]! - t.doubles("observed")[r]! / t.doubles("expected")[r]! * 100) < 1e-9) }
+        let flags = Set(t.texts("funnel_flag").compactMap { $0 })
+        #expect(flags.isSubset(of: ["High (0.001)", "High (0.025)", "Not significant", "Low (0.025)", "Low (0.001)"]))
+        let shmi = try result("sr | where observed > 0 | funnel observed expected expected shmi adjusted", session)
+        #expect(shmi.texts("funnel_method")[0]!.contains("SHMI"))
+    }
+
+    @Test func compareStandardisedRatiosAgainstOne() throws {
+        let session = demoSession()
+        session.define("sr", Table.from(names: ["unit", "observed", "expected"], types: [.text, .integer, .decimal],
+                                        rows: [[.text("A"), .integer(30), .decimal(15)], [.text("B"), .integer(10), .decimal(20)],
+                                               [.text("C"), .integer(20), .decimal(20)]]), origin: "test")
+        let t = try result("sr | compare observed expected expected against 1", session)
+        #expect(t.texts("vs_overall") == ["higher", "lower", "similar"])
+        #expect(t.texts("statistic")[0] == "observed / expected expected")
+        #expect(abs(t.doubles("ratio")[0]! - 2) < 1e-12)
+        let typo = firstError("sr | compare observed expected expected of expected", session)
+        #expect(typo?.0.contains("not both") == true)
+    }
+
     @Test func adjustedLimitsAreWiderWhenOverdispersed() throws {
         let session = demoSession()
         _ = session.execute("let palliation = billing | where service_code in (\"0130\", \"0421\") and year(service_date) == 2023 | summarize services = sum(count) by practice_id")

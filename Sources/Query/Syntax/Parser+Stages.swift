@@ -148,7 +148,10 @@ extension Parser {
                 continue
             }
             if parameter.takesExpression {
-                let atEnd = peek.kind == .end || peek.isSymbol("|") || peek.kind == .identifier && keywords.contains(peek.text.lowercased())
+                // A required argument may be a column named like one of the stage's keywords
+                // (`invited invited`, `expected expected`); only an optional one ends at a keyword.
+                let nextIsKeyword = peek.kind == .identifier && keywords.contains(peek.text.lowercased())
+                let atEnd = peek.kind == .end || peek.isSymbol("|") || nextIsKeyword && parameter.expressionOptional
                 if atEnd {
                     if !parameter.expressionOptional {
                         throw Diagnostic("expected \(parameter.placeholder) after '\(word.text)'", at: peek.range, suggestion: "usage: \(stage.usage)")
