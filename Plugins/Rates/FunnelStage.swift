@@ -17,7 +17,7 @@ import Tabular
 enum FunnelStage {
     static let stage = Stage(
         name: "funnel", usage: "funnel X per M N [within G] [adjusted] [shmi]  ·  funnel X of N [per M] [within G] [adjusted]  ·  funnel X expected E [per M] [within G] [adjusted] [shmi]",
-        summary: "Adds target, funnel_lower95/upper95/lower998/upper998 at each row's denominator, funnel_flag (High/Low (0.025/0.001), Not significant), phi and tau2; adjusted uses overdispersion-adjusted limits.",
+        summary: "Adds target, funnel_lower95/upper95/lower998/upper998 at each row's denominator, funnel_flag (High/Low (0.025/0.001), Not significant), phi, tau2, funnel_method and statistic; adjusted uses overdispersion-adjusted limits.",
         example: "practices | join left palliation on practice_id | derive services = coalesce(services, 0) | funnel services per 1000 listed_patients",
         parameters: [Parameter(keyword: nil, placeholder: "X"), Parameter(keyword: "of", placeholder: "N"),
                      Parameter(keyword: "expected", placeholder: "E"),
@@ -47,12 +47,14 @@ enum FunnelStage {
             for (_, members) in groups {
                 try out.fill(members, measure: measure, adjusted: adjusted, shmi: shmi)
             }
-            return merge(table, [decimal(measure.valueName, measure.value)] + out.columns)
+            let statistic = MeasureForm.statistic(measure, arguments)
+            return merge(table, [decimal(measure.valueName, measure.value)] + out.columns
+                         + [text("statistic", measure.value.map { _ in statistic })])
         })
 
     static let fields = [Field("target", .decimal), Field("funnel_lower95", .decimal), Field("funnel_upper95", .decimal),
                          Field("funnel_lower998", .decimal), Field("funnel_upper998", .decimal), Field("funnel_flag", .text),
-                         Field("phi", .decimal), Field("tau2", .decimal), Field("funnel_method", .text)]
+                         Field("phi", .decimal), Field("tau2", .decimal), Field("funnel_method", .text), Field("statistic", .text)]
 }
 
 /// The funnel columns being filled group by group.

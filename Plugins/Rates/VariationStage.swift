@@ -9,11 +9,11 @@ import Tabular
 /// empirical-Bayes 80/20 quotient), scv (Diehr, or McPherson with `mcpherson`), phi and tau2
 /// (FunnelPlotR, square-root scale, 10% winsorised; `shmi`: log scale, 10% truncated). A statistic that is undefined for the data
 /// (a zero rate under eq or iqr_ratio, a negative scv, five units or fewer for eq_eb, one unit for
-/// sd) is null, and `notes` says why.
+/// sd) is null, and `notes` says why; `statistic` names the count and the denominator.
 enum VariationStage {
     static let stage = Stage(
         name: "variation", usage: "variation X per M N [by G] [mcpherson] [shmi]",
-        summary: "One row per group: units, pooled_rate, mean, median, min, max, sd, cv, iqr_ratio, eq, eq_eb, scv, phi, tau2 and notes on undefined values.",
+        summary: "One row per group: units, pooled_rate, mean, median, min, max, sd, cv, iqr_ratio, eq, eq_eb, scv, phi, tau2, notes on undefined values, and the statistic (count and denominator).",
         example: "practices | join left palliation on practice_id | derive services = coalesce(services, 0) | variation services per 1000 listed_patients by cluster",
         parameters: [Parameter(keyword: nil, placeholder: "X"), Parameter(keyword: "per", takesNumber: true, placeholder: "M N"),
                      Parameter(keyword: "by", placeholder: "G"), Parameter(keyword: "mcpherson", takesExpression: false, placeholder: ""),
@@ -29,13 +29,14 @@ enum VariationStage {
             for name in ["pooled_rate", "mean", "median", "min", "max", "sd", "cv", "iqr_ratio", "eq", "eq_eb", "scv", "phi", "tau2"] {
                 out.append(Field(name, .decimal))
             }
-            out.append(Field("notes", .text))
+            out += [Field("notes", .text), Field("statistic", .text)]
             return out
         },
         run: { (table, arguments) throws(StageError) -> Table in
             let multiplier = arguments.numbers["per"]!
             let measure = try Measure(kind: .rate, x: arguments.columns[""]!, n: arguments.columns["per"]!, multiplier: multiplier,
                                       xLabel: arguments.labels[""] ?? "X", nLabel: arguments.labels["per"] ?? "N")
+            let statistic = MeasureForm.statistic(measure, arguments)
             let mcpherson = arguments.numbers["mcpherson"] != nil
             let shmi = arguments.numbers["shmi"] != nil
             var order: [Value] = []
@@ -50,10 +51,10 @@ enum VariationStage {
             var rows: [[Value]] = []
             for key in order {
                 let summary = try GroupVariation(rows: members[key]!, measure: measure, mcpherson: mcpherson, shmi: shmi)
-                rows.append((groups != nil ? [key] : []) + summary.values)
+                rows.append((groups != nil ? [key] : []) + summary.values + [.text(statistic)])
             }
-            var names = ["units", "pooled_rate", "mean", "median", "min", "max", "sd", "cv", "iqr_ratio", "eq", "eq_eb", "scv", "phi", "tau2", "notes"]
-            var types: [DataType] = [.integer] + [DataType](repeating: .decimal, count: 13) + [.text]
+            var names = ["units", "pooled_rate", "mean", "median", "min", "max", "sd", "cv", "iqr_ratio", "eq", "eq_eb", "scv", "phi", "tau2", "notes", "statistic"]
+            var types: [DataType] = [.integer] + [DataType](repeating: .decimal, count: 13) + [.text, .text]
             if let groups { names.insert(groupName(arguments.labels["by"]), at: 0); types.insert(groups.type, at: 0) }
             return Table.from(names: names, types: types, rows: rows)
         })

@@ -210,6 +210,7 @@ struct QOFRatesTests {
         #expect(t.texts("funnel_flag")[4] == nil)            // no numerator: no flag
         #expect(t.texts("funnel_flag")[2] == "High (0.025)") // 10 per 1000 against 3.75
         #expect(t.texts("funnel_method")[0] == "exact Poisson (PHE)")
+        #expect(t.texts("statistic")[0] == "events per 1000 population")
         #expect(t.doubles("phi")[0]! > 0)
     }
 
@@ -278,6 +279,7 @@ struct QOFRatesTests {
 @Suite struct VariationStageTests {
     @Test func oneRowPerGroupWithZeroRatesHandledExplicitly() throws {
         let t = try result("units | variation events per 1000 population by group", small())
+        #expect(t.texts("statistic") == ["events per 1000 population", "events per 1000 population"])
         #expect(t.columnNames.first == "group")
         #expect(t.texts("group") == ["g1", "g2"])
         #expect(t.doubles("units") == [2, 2])            // E has no numerator and is left out
