@@ -286,7 +286,14 @@ extension Session {
         let note = [spec.axisNote, method].compactMap { $0 }.joined(separator: "; ")
         spec.axisNote = note.isEmpty ? nil : note
         var sourceNote = "klynge, \(origins[source] ?? source)"
-        if table.rowCount > 0, let statistic = table.column("statistic")?.value(at: 0), !statistic.isNull { sourceNote += "; \(statistic)" }
+        if table.rowCount > 0, let statistic = table.column("statistic")?.value(at: 0), !statistic.isNull {
+            sourceNote += "; \(statistic)"
+            // The data says what the value is: name it rather than the generic "services per 1000 listed".
+            if ["rate", "ratio", "proportion"].contains(spec.value) {
+                spec.valueLabel = settings.language.statistic(statistic.description)
+                if spec.title == nil { spec.title = spec.valueLabel }
+            }
+        }
         if table.rowCount > 0, let method = table.column("method")?.value(at: 0), !method.isNull { sourceNote += "; method: \(method)" }
         return SVGChart.render(table, spec, source: sourceNote, note: statement)
     }

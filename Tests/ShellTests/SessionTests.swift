@@ -124,6 +124,17 @@ import Tabular
 }
 
 @Suite struct ChartStatementTests {
+    @Test func ratioFunnelChartNamesTheExpectedCount() throws {
+        let session = demoSession()
+        _ = session.execute("let sr = billing | where service_code in (\"0130\", \"0421\") | derive band = \"70-74\" | summarize services = sum(count) by practice_id, band | join practices on practice_id | standardize services per 1000 listed_patients age band by practice_id indirect")
+        let out = session.execute("sr | funnel observed expected expected per 100 | chart funnel practice_id ratio expected to \"sr.svg\"")
+        #expect(out.errors.isEmpty, "\(out.errors.map(\.message))")
+        let svg = try String(contentsOfFile: session.resolve(path: "sr.svg"), encoding: .utf8)
+        #expect(svg.contains("Forventet antal (expected)"))
+        #expect(svg.contains(">observed / forventet expected pr. 100</text>"))
+        #expect(!svg.contains("Sikrede"))
+    }
+
     @Test func barChartAndItsDataFromAPipeline() throws {
         let session = demoSession()
         _ = session.execute("let palliation = billing | where service_code in (\"0130\", \"0421\") and year(service_date) == 2023 | summarize services = sum(count) by practice_id")
@@ -134,7 +145,9 @@ import Tabular
         #expect(svg.contains("Palliation 2023") && svg.contains("services per 1000 listed_patients; method: byar"))
         _ = session.execute("_ | chart bar practice_name rate period \"sikrede pr. 1. januar 2023\" to \"charts/axis.svg\"")
         let axis = try String(contentsOfFile: session.resolve(path: "charts/axis.svg"), encoding: .utf8)
-        #expect(axis.contains("Ydelser pr. 1000 sikrede (sikrede pr. 1. januar 2023; metode: byar)"))
+        // Without a title, the chart names the statistic the data says it shows, in Danish words.
+        #expect(axis.contains(">services pr. 1000 listed_patients</text>"))
+        #expect(axis.contains("services pr. 1000 listed_patients (sikrede pr. 1. januar 2023; metode: byar)"))
         _ = session.execute("_ | chart bar practice_name rate ref group_rate to \"charts/naestved.csv\"")
         let csv = try Data(contentsOf: URL(fileURLWithPath: session.resolve(path: "charts/naestved.csv")))
         #expect(Array(csv.prefix(3)) == [0xEF, 0xBB, 0xBF])

@@ -41,8 +41,12 @@ public struct ChartSpec: Sendable {
 
     /// The value axis title: the statistic's label, with the method and period when known.
     var valueAxisTitle: String {
-        language.word(value) + (axisNote.map { " (\($0))" } ?? "")
+        (valueLabel ?? language.word(value)) + (axisNote.map { " (\($0))" } ?? "")
     }
+
+    /// What the value is, when the data says (a result's `statistic`, e.g. "services per 1000
+    /// listed_patients"), in place of the generic label of the value column.
+    public var valueLabel: String?
 
     /// Creates a spec.
     public init(kind: Kind, category: String, value: String, denominator: String? = nil) {
@@ -67,14 +71,24 @@ public enum ChartLanguage: String, Sendable {
             "limits95": "95 % kontrolgrænser", "limits998": "99,8 % kontrolgrænser", "denominator": "Sikrede", "source": "Kilde",
             "interval": "95 % konfidensinterval", "suppressed": "Tal under 5 er skjult (<5)", "proportion": "Andel",
             "percent": "Procent af besvarelser", "unit": "Praksis", "dontknow": "Ved ikke", "baseline": "Før", "followup": "Efter", "period": "Periode",
+            "ratio": "Standardiseret ratio (observeret/forventet)", "expected": "Forventet antal",
         ]
         let english: [String: String] = [
             "rate": "Services per 1,000 listed patients", "group_rate": "Cluster", "overall_rate": "Region", "target": "Average",
             "limits95": "95% control limits", "limits998": "99.8% control limits", "denominator": "Listed patients", "source": "Source",
             "interval": "95% confidence interval", "suppressed": "Counts under 5 are hidden (<5)", "proportion": "Proportion",
             "percent": "Percent of answers", "unit": "Practice", "dontknow": "Don't know", "baseline": "Baseline", "followup": "Follow-up", "period": "Period",
+            "ratio": "Standardised ratio (observed/expected)", "expected": "Expected count",
         ]
         return (self == .danish ? danish : english)[key] ?? key
+    }
+
+    /// A result's `statistic` ("services per 1000 listed_patients", "answers of invited", "observed /
+    /// expected expected per 100") in this language's words; column names stay as they are.
+    public func statistic(_ text: String) -> String {
+        guard self == .danish else { return text }
+        return text.replacingOccurrences(of: " / expected ", with: " / forventet ")
+            .replacingOccurrences(of: " per ", with: " pr. ").replacingOccurrences(of: " of ", with: " af ")
     }
 
     /// A number as this language writes it (decimal comma in Danish).

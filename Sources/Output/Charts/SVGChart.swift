@@ -173,7 +173,7 @@ public enum SVGChart {
                 svg += "<text x=\"\(x(d) + 6)\" y=\"\(y(v) - 5)\" font-size=\"10\" fill=\"#333\" \(font)>\(escape(labels[r]))</text>\n"
             }
         }
-        let axisTitle = lang.word("denominator") + (spec.denominator.map { " (\($0))" } ?? "")
+        let axisTitle = lang.word(spec.value == "ratio" ? "expected" : "denominator") + (spec.denominator.map { " (\($0))" } ?? "")
         svg += "<text transform=\"translate(18,\(top + plotHeight / 2)) rotate(-90)\" font-size=\"12\" text-anchor=\"middle\" \(font)>\(escape(spec.valueAxisTitle))</text>\n"
         svg += "<text x=\"\(left + plotWidth / 2)\" y=\"\(top + plotHeight + 36)\" font-size=\"12\" text-anchor=\"middle\" \(font)>\(escape(axisTitle))</text>\n"
         let legend = "\(lang.word("target")) \(lang.number(target)) · \(lang.word("limits95")) · \(lang.word("limits998"))"
