@@ -9,10 +9,7 @@ enum CompareStage {
         name: "compare", usage: "compare X per M N [within G] [against B]  ·  compare X of N [per M] …  ·  compare X expected E [per M] …",
         summary: "Adds the rate (or proportion) with limits, the pooled group_rate and overall_rate, and vs_group/vs_overall: higher, similar or lower by the 95% interval.",
         example: "practices | join left palliation on practice_id | derive services = coalesce(services, 0) | compare services per 1000 listed_patients within cluster",
-        parameters: [Parameter(keyword: nil, placeholder: "X"), Parameter(keyword: "of", placeholder: "N"),
-                     Parameter(keyword: "expected", placeholder: "E"),
-                     Parameter(keyword: "per", takesNumber: true, expressionOptional: true, placeholder: "M [N]"),
-                     Parameter(keyword: "within", placeholder: "G"), Parameter(keyword: "against", placeholder: "B")],
+        parameters: MeasureForm.parameters + [Parameter(keyword: "within", placeholder: "G"), Parameter(keyword: "against", placeholder: "B")],
         outputs: { (input, shapes) throws(StageError) -> [Field] in
             let kind = try MeasureForm.check(shapes, stage: "compare")
             if shapes.has("against") { try requireNumeric(shapes, [("against", "the benchmark B")]) }

@@ -33,8 +33,9 @@ enum FollowUpStage {
         run: { (table, arguments) throws(StageError) -> Table in
             let measure = try MeasureForm.measure(arguments)
             let isProportion = measure.kind == .proportion
-            let key = isProportion ? "of" : "per"
             let multiplier = measure.multiplier
+            let statistic = MeasureForm.statistic(measure, arguments)
+                + (isProportion ? "; Wilson limits; Fisher's exact test" : "; exact Poisson (<10) or Byar limits; exact conditional test")
             let period = arguments.columns["period"]!, units = arguments.columns["by"]
             let periods = Set((0..<table.rowCount).map { period.value(at: $0) }.filter { !$0.isNull })
             guard periods.count == 2 else {
@@ -89,9 +90,7 @@ enum FollowUpStage {
                     let status = a == nil && b == nil ? "no data" : (a == nil ? "follow-up only" : "baseline only")
                     row += [.null, .null, .null, .null, .text(status)]
                 }
-                let x = arguments.labels[""] ?? "X", n = arguments.labels[key] ?? "N", per = NumberFormat.plain(multiplier)
-                row.append(.text(isProportion ? "\(x) of \(n)\(multiplier == 1 ? "" : " per \(per)"); Wilson limits; Fisher's exact test"
-                    : "\(x) per \(per) \(n); exact Poisson (<10) or Byar limits; exact conditional test"))
+                row.append(.text(statistic))
                 rows.append(row)
             }
             let value = isProportion ? "proportion" : "rate"

@@ -19,10 +19,7 @@ enum FunnelStage {
         name: "funnel", usage: "funnel X per M N [within G] [adjusted] [shmi]  ·  funnel X of N [per M] [within G] [adjusted]  ·  funnel X expected E [per M] [within G] [adjusted] [shmi]",
         summary: "Adds target, funnel_lower95/upper95/lower998/upper998 at each row's denominator, funnel_flag (High/Low (0.025/0.001), Not significant), phi, tau2, funnel_method and statistic; adjusted uses overdispersion-adjusted limits.",
         example: "practices | join left palliation on practice_id | derive services = coalesce(services, 0) | funnel services per 1000 listed_patients",
-        parameters: [Parameter(keyword: nil, placeholder: "X"), Parameter(keyword: "of", placeholder: "N"),
-                     Parameter(keyword: "expected", placeholder: "E"),
-                     Parameter(keyword: "per", takesNumber: true, expressionOptional: true, placeholder: "M [N]"),
-                     Parameter(keyword: "within", placeholder: "G"),
+        parameters: MeasureForm.parameters + [Parameter(keyword: "within", placeholder: "G"),
                      Parameter(keyword: "adjusted", takesExpression: false, placeholder: ""),
                      Parameter(keyword: "shmi", takesExpression: false, placeholder: "")],
         outputs: { (input, shapes) throws(StageError) -> [Field] in

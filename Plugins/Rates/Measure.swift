@@ -11,7 +11,7 @@ import Tabular
 /// a non-positive denominator or x > n for a proportion is an error naming the row.
 struct Measure {
     /// Which statistic.
-    enum Kind {
+    enum Kind: String {
         /// Events per M of a denominator.
         case rate
         /// A proportion x of n.
@@ -32,14 +32,8 @@ struct Measure {
     var numerators: [Double?] = []
     var denominators: [Double?] = []
 
-    /// The name of the value column.
-    var valueName: String {
-        switch kind {
-        case .rate: "rate"
-        case .proportion: "proportion"
-        case .ratio: "ratio"
-        }
-    }
+    /// The name of the value column: "rate", "proportion" or "ratio".
+    var valueName: String { kind.rawValue }
 
     /// Computes the statistic for every row of x and n.
     init(kind: Kind, x: Column, n: Column, multiplier: Double, xLabel: String, nLabel: String) throws(StageError) {
@@ -188,14 +182,13 @@ enum MeasureForm {
                            xLabel: arguments.labels[""] ?? "X", nLabel: arguments.labels[key] ?? "N")
     }
 
+    /// The parameters of the three forms, for stages that take them all (compare, funnel).
+    static let parameters = [Parameter(keyword: nil, placeholder: "X"), Parameter(keyword: "of", placeholder: "N"),
+                             Parameter(keyword: "expected", placeholder: "E"),
+                             Parameter(keyword: "per", takesNumber: true, expressionOptional: true, placeholder: "M [N]")]
+
     /// The columns a measure of the kind adds.
-    static func fields(_ kind: Measure.Kind) -> [Field] {
-        switch kind {
-        case .rate: MeasureFields.rate
-        case .proportion: MeasureFields.proportion
-        case .ratio: MeasureFields.names("ratio")
-        }
-    }
+    static func fields(_ kind: Measure.Kind) -> [Field] { MeasureFields.names(kind.rawValue) }
 
     /// How the statistic reads in the `statistic` column: "services per 1000 listed_patients",
     /// "answers of invited per 100", "observed / expected per 100".

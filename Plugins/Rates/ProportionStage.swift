@@ -11,14 +11,10 @@ enum ProportionStage {
                      Parameter(keyword: "per", takesNumber: true, takesExpression: false, placeholder: "M")],
         outputs: { (input, shapes) throws(StageError) -> [Field] in
             try requireNumeric(shapes, [("", "the count X"), ("of", "the total N")])
-            return merge(input, MeasureFields.proportion)
+            return merge(input, MeasureForm.fields(.proportion))
         },
         run: { (table, arguments) throws(StageError) -> Table in
-            let multiplier = arguments.numbers["per"] ?? 1
-            let xLabel = arguments.labels[""] ?? "X", nLabel = arguments.labels["of"] ?? "N"
-            let measure = try Measure(kind: .proportion, x: arguments.columns[""]!, n: arguments.columns["of"]!, multiplier: multiplier,
-                                      xLabel: xLabel, nLabel: nLabel)
-            let per = multiplier == 1 ? "" : " per \(NumberFormat.plain(multiplier))"
-            return merge(table, measure.columns(statistic: "\(xLabel) of \(nLabel)\(per)"))
+            let measure = try MeasureForm.measure(arguments)
+            return merge(table, measure.columns(statistic: MeasureForm.statistic(measure, arguments)))
         })
 }

@@ -14,21 +14,16 @@ enum RateStage {
                                  suggestion: "e.g. rate services per 1000 listed_patients")
             }
             try requireNumeric(shapes, [("", "the count X"), ("per", "the denominator N")])
-            return merge(input, MeasureFields.rate)
+            return merge(input, MeasureForm.fields(.rate))
         },
         run: { (table, arguments) throws(StageError) -> Table in
-            let multiplier = arguments.numbers["per"]!
-            let xLabel = arguments.labels[""] ?? "X", nLabel = arguments.labels["per"] ?? "N"
-            let measure = try Measure(kind: .rate, x: arguments.columns[""]!, n: arguments.columns["per"]!, multiplier: multiplier,
-                                      xLabel: xLabel, nLabel: nLabel)
-            return merge(table, measure.columns(statistic: "\(xLabel) per \(NumberFormat.plain(multiplier)) \(nLabel)"))
+            let measure = try MeasureForm.measure(arguments)
+            return merge(table, measure.columns(statistic: MeasureForm.statistic(measure, arguments)))
         })
 }
 
 /// The columns each statistic adds, for output schemas.
 enum MeasureFields {
-    static let rate = names("rate")
-    static let proportion = names("proportion")
     static func names(_ value: String) -> [Field] {
         [Field(value, .decimal), Field("lower95", .decimal), Field("upper95", .decimal), Field("lower998", .decimal),
          Field("upper998", .decimal), Field("method", .text), Field("statistic", .text)]

@@ -16,7 +16,6 @@ public struct Completion: Sendable, Equatable {
         if let path = pathContext(before) { return files(path, session: session) }
         let word = currentWord(before)
         let head = String(before.dropLast(word.count))
-        let trimmed = head.trimmingCharacters(in: .whitespaces)
         // Meta-commands and their arguments.
         if before.trimmingCharacters(in: .whitespaces).hasPrefix(".") {
             let line = before.trimmingCharacters(in: .whitespaces)

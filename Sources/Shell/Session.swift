@@ -316,7 +316,7 @@ extension Session {
     /// group: ordered by unit), unless `set labels open`.
     func writePacks(_ chart: ChartSyntax, unit: String, group: String?, _ result: Table, source: String) throws -> Outcome {
         var spec = chartSpec(chart)
-        let unitColumn = result.column(unit)!, groupColumn = group.flatMap { result.column($0) }
+        let groupColumn = group.flatMap { result.column($0) }
         var members: [String: [Int]] = [:]
         for r in 0..<result.rowCount { members[groupColumn?.value(at: r).description ?? "alle", default: []].append(r) }
         let folder = resolve(path: chart.path)

@@ -25,12 +25,7 @@ enum LineCharts {
         func x(_ i: Int) -> Double { periods.count < 2 ? left + plotWidth / 2 : left + Double(i) / Double(periods.count - 1) * plotWidth }
         func y(_ v: Double) -> Double { top + plotHeight - v / maxY * plotHeight }
         var svg = SVGChart.header(width: width, height: height, title: spec.title ?? lang.word("rate"))
-        var tick = 0.0
-        while tick <= maxY + step / 2 {
-            svg += "<line x1=\"\(left)\" y1=\"\(y(tick))\" x2=\"\(left + plotWidth)\" y2=\"\(y(tick))\" stroke=\"#eee\"/>\n"
-            svg += "<text x=\"\(left - 6)\" y=\"\(y(tick) + 4)\" font-size=\"11\" text-anchor=\"end\" \(SVGChart.font)>\(lang.number(tick, digits: step < 1 ? 1 : 0))</text>\n"
-            tick += step
-        }
+        svg += SVGChart.valueGrid(max: maxY, step: step, from: left, to: left + plotWidth, y: y, language: lang)
         for (i, p) in periods.enumerated() {
             svg += "<text x=\"\(x(i))\" y=\"\(top + plotHeight + 16)\" font-size=\"11\" text-anchor=\"middle\" \(SVGChart.font)>\(SVGChart.escape(p.description))</text>\n"
         }
@@ -61,12 +56,7 @@ enum LineCharts {
         let width = right + 200, height = top + plotHeight + 110
         func y(_ v: Double) -> Double { top + plotHeight - v / maxY * plotHeight }
         var svg = SVGChart.header(width: width, height: height, title: spec.title ?? lang.word("rate"))
-        var tick = 0.0
-        while tick <= maxY + step / 2 {
-            svg += "<line x1=\"\(left)\" y1=\"\(y(tick))\" x2=\"\(right)\" y2=\"\(y(tick))\" stroke=\"#f0f0f0\"/>\n"
-            svg += "<text x=\"\(left - 8)\" y=\"\(y(tick) + 4)\" font-size=\"11\" text-anchor=\"end\" \(SVGChart.font)>\(lang.number(tick, digits: step < 1 ? 1 : 0))</text>\n"
-            tick += step
-        }
+        svg += SVGChart.valueGrid(max: maxY, step: step, from: left, to: right, y: y, language: lang, stroke: "#f0f0f0", labelGap: 8)
         svg += "<text x=\"\(left)\" y=\"\(top - 12)\" font-size=\"12\" text-anchor=\"middle\" \(SVGChart.font)>\(lang.word("baseline"))</text>\n"
         svg += "<text x=\"\(right)\" y=\"\(top - 12)\" font-size=\"12\" text-anchor=\"middle\" \(SVGChart.font)>\(lang.word("followup"))</text>\n"
         for r in units.indices {

@@ -55,6 +55,20 @@ public enum SVGChart {
             + "<text x=\"16\" y=\"28\" font-size=\"18\" font-weight=\"600\" \(font)>\(escape(title))</text>\n"
     }
 
+    /// Horizontal gridlines with their value labels, from 0 to `max` in `step`s, between x `left`
+    /// and `right` (the value axis of the funnel, trend and slope charts).
+    static func valueGrid(max: Double, step: Double, from left: Double, to right: Double, y: (Double) -> Double,
+                          language: ChartLanguage, stroke: String = "#eee", labelGap: Double = 6) -> String {
+        var out = ""
+        var tick = 0.0
+        while tick <= max + step / 2 {
+            out += "<line x1=\"\(left)\" y1=\"\(y(tick))\" x2=\"\(right)\" y2=\"\(y(tick))\" stroke=\"\(stroke)\"/>\n"
+            out += "<text x=\"\(left - labelGap)\" y=\"\(y(tick) + 4)\" font-size=\"11\" text-anchor=\"end\" \(font)>\(language.number(tick, digits: step < 1 ? 1 : 0))</text>\n"
+            tick += step
+        }
+        return out
+    }
+
     static func footer(_ y: Double, width: Double, source: String, note: String, language: ChartLanguage) -> String {
         var out = ""
         var line = y
@@ -86,9 +100,7 @@ public enum SVGChart {
         let plotHeight = Double(order.count) * rowHeight
         let height = top + plotHeight + 100
         func x(_ v: Double) -> Double { left + v / axisMax * plotWidth }
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\">\n"
-        svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-        svg += "<text x=\"16\" y=\"28\" font-size=\"18\" font-weight=\"600\" \(font)>\(escape(spec.title ?? lang.word("rate")))</text>\n"
+        var svg = header(width: width, height: height, title: spec.title ?? lang.word("rate"))
         // Legend for the reference lines.
         var legendX = 16.0
         for (k, (name, value)) in refs.enumerated() {
@@ -140,16 +152,9 @@ public enum SVGChart {
         let width = left + plotWidth + 40, height = top + plotHeight + 130
         func x(_ v: Double) -> Double { left + v / maxX.max * plotWidth }
         func y(_ v: Double) -> Double { top + plotHeight - min(v, maxY.max) / maxY.max * plotHeight }
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\">\n"
-        svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-        svg += "<text x=\"16\" y=\"28\" font-size=\"18\" font-weight=\"600\" \(font)>\(escape(spec.title ?? lang.word("rate")))</text>\n"
+        var svg = header(width: width, height: height, title: spec.title ?? lang.word("rate"))
+        svg += valueGrid(max: maxY.max, step: maxY.step, from: left, to: left + plotWidth, y: y, language: lang)
         var tick = 0.0
-        while tick <= maxY.max + maxY.step / 2 {
-            svg += "<line x1=\"\(left)\" y1=\"\(y(tick))\" x2=\"\(left + plotWidth)\" y2=\"\(y(tick))\" stroke=\"#eee\"/>\n"
-            svg += "<text x=\"\(left - 6)\" y=\"\(y(tick) + 4)\" font-size=\"11\" text-anchor=\"end\" \(font)>\(lang.number(tick, digits: maxY.step < 1 ? 1 : 0))</text>\n"
-            tick += maxY.step
-        }
-        tick = 0
         while tick <= maxX.max + maxX.step / 2 {
             svg += "<text x=\"\(x(tick))\" y=\"\(top + plotHeight + 16)\" font-size=\"11\" text-anchor=\"middle\" \(font)>\(lang.number(tick, digits: 0))</text>\n"
             tick += maxX.step
