@@ -167,7 +167,7 @@ enum MeasureForm {
         let kind: Measure.Kind = shapes.has("of") ? .proportion : .ratio
         let key = denominatorKey(kind)
         if shapes.types["per"] != nil {
-            throw StageError("write either 'X \(key) N [per M]' or 'X per M N', not both", argument: "per")
+            throw StageError("write either 'X \(key) \(kind == .ratio ? "E" : "N") [per M]' or 'X per M N', not both", argument: "per")
         }
         try requireNumeric(shapes, [("", kind == .ratio ? "the observed count X" : "the count X"),
                                     (key, kind == .ratio ? "the expected count E" : "the total N")])

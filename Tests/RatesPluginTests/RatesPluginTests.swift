@@ -256,6 +256,20 @@ struct QOFRatesTests {
         #expect(typo?.0.contains("not both") == true)
     }
 
+    @Test func ratioFormErrorsPointAtTheArgument() throws {
+        let session = demoSession()
+        session.define("sr", Table.from(names: ["unit", "observed", "expected"], types: [.text, .integer, .decimal],
+                                        rows: [[.text("A"), .integer(30), .decimal(15)], [.text("B"), .integer(10), .decimal(0)]]), origin: "test")
+        let both = try #require(firstError("sr | funnel observed expected expected per 100 observed", session))
+        #expect(both.0 == "write either 'X expected E [per M]' or 'X per M N', not both")
+        #expect(both.1?.contains("^") == true)
+        #expect(try #require(firstError("sr | funnel observed expected unit", session)).0 == "the expected count E must be a number, not text")
+        #expect(try #require(firstError("sr | funnel observed expected expected", session)).0
+                == "row 2: expected is 0; the expected count must be positive")
+        #expect(try #require(firstError("units | funnel events of population shmi", small())).0
+                == "shmi (log scale, truncation) is for rates and ratios; proportions use the arcsine scale")
+    }
+
     @Test func adjustedLimitsAreWiderWhenOverdispersed() throws {
         let session = demoSession()
         _ = session.execute("let palliation = billing | where service_code in (\"0130\", \"0421\") and year(service_date) == 2023 | summarize services = sum(count) by practice_id")
