@@ -1,9 +1,14 @@
 # The README's two commands: `make run` and `make test`.
 # Both first install what the build and the tests need when it is missing:
 # libedit-dev and r-mathlib (libraries), pkg-config (to find them), tmux (the REPL tests),
-# librsvg2-bin (rsvg-convert: the tests render every chart to a picture).
+# librsvg2-bin (rsvg-convert: the tests render every chart to a picture), fonts-dejavu-core (the
+# one font family the chart tests render with, so pictures do not depend on the machine's fonts).
+# With python3 present, the Python packages the tests use come from PyPI when missing: numpy (the
+# data generator in ../shared/bench) and duckdb (the peer the tests compare answers with).
+PYTHON ?= python3
+PY_TEST_PACKAGES = numpy duckdb==2.0.0
 SWIFT ?= swift
-.PHONY: run test build deps clean
+.PHONY: run test build deps pydeps clean
 
 deps:
 	@missing=""; \
@@ -12,10 +17,21 @@ deps:
 	command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
 	command -v tmux >/dev/null || missing="$$missing tmux"; \
 	command -v rsvg-convert >/dev/null || missing="$$missing librsvg2-bin"; \
+	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+# Not fatal: without them the tests that need them skip (numpy) or use pinned answers (duckdb).
+pydeps:
+	@if command -v $(PYTHON) >/dev/null; then \
+	  for spec in $(PY_TEST_PACKAGES); do \
+	    module=$${spec%%==*}; \
+	    $(PYTHON) -c "import $$module" 2>/dev/null || { echo "installing $$spec for $(PYTHON)"; \
+	      $(PYTHON) -m pip install --quiet --disable-pip-version-check "$$spec" || echo "could not install $$spec; the tests that need it fall back"; }; \
+	  done; \
 	fi
 
 build: deps
@@ -25,7 +41,7 @@ run: build
 	$$($(SWIFT) build -c release --show-bin-path)/klynge --demo
 
 # The end-to-end tests drive the release binary (KLYNGE_BIN); unit tests build in debug.
-test: build
+test: build pydeps
 	KLYNGE_BIN=$$($(SWIFT) build -c release --show-bin-path)/klynge $(SWIFT) test
 
 clean:

@@ -54,6 +54,6 @@ let package = Package(
         .testTarget(name: "RatesPluginTests", dependencies: ["RatesPlugin", "PluginKit", "Shell", "Tabular"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SurveyPluginTests", dependencies: ["SurveyPlugin", "Shell", "Tabular", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "Query", "Tabular", "Output", "TestSupport"]),
-        .testTarget(name: "KlyngeTests", dependencies: ["TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "KlyngeTests", dependencies: ["TestSupport"], exclude: ["Scripts"], resources: [.copy("Fixtures")]),
     ]
 )
