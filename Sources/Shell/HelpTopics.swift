@@ -49,7 +49,10 @@ public enum HelpTopics {
             + stages.map(\.name) + BuiltInPlugins.all.flatMap { $0.stages.map(\.name) } + ScalarFunctions.names + AggregateFunctions.names
     }
 
-    static let overview = """
+    /// The first page of `.help`; the settings line comes from `Settings.known`, so it lists them all.
+    static var overview: String { overviewText.replacingOccurrences(of: "{settings}", with: Settings.known.map(\.name).joined(separator: ", ")) }
+
+    static let overviewText = """
     klynge — analytics for general-practice quality clusters (klynger)
 
     Statements
@@ -57,7 +60,7 @@ public enum HelpTopics {
       let NAME = PIPELINE            name a result
       PIPELINE                       run and show it; the result becomes _
       export PIPELINE to "PATH" [as csv|excel|json|markdown]
-      set NAME VALUE                 settings: format, timer, trace, rows
+      set NAME VALUE                 settings: {settings} (.help settings)
 
     A pipeline starts from a dataset and flows through stages joined by |:
       billing | where year(service_date) == 2023 | summarize services = sum(count) by practice_id

@@ -70,25 +70,18 @@ public struct MetaCommand: Sendable {
             }
             return [.result(SchemaSummary.of(table))]
         },
-        MetaCommand(name: "mode", aliases: ["format"], usage: ".mode table|csv|excel|json|markdown", summary: "Set how results print.",
+        MetaCommand(name: "mode", aliases: ["format"], usage: ".mode table|csv|excel|json|markdown", summary: "Set how results print (as set format).",
                     argument: .words(OutputFormat.allCases.map(\.rawValue))) { session, argument in
             guard !argument.isEmpty else { return [.text("mode: \(session.settings.format.rawValue)\n")] }
-            guard let f = OutputFormat(userName: argument) else {
-                return [.error(Diagnostic.unknown("format", argument, at: SourceRange(6, 6 + argument.count), candidates: OutputFormat.allCases.map(\.rawValue)),
-                               source: ".mode \(argument)")]
-            }
-            session.settings.format = f
-            return [.info("mode: \(f.rawValue)")]
+            return session.applySetting(fromCommand: "mode", setting: "format", argument)
         },
-        MetaCommand(name: "timer", aliases: [], usage: ".timer on|off", summary: "Report how long each statement takes.",
+        MetaCommand(name: "timer", aliases: [], usage: ".timer [on|off]", summary: "Report how long each statement takes (as set timer; alone, it toggles).",
                     argument: .words(["on", "off"])) { session, argument in
-            session.settings.timer = argument.isEmpty ? !session.settings.timer : argument.lowercased() == "on"
-            return [.info("timer: \(session.settings.timer ? "on" : "off")")]
+            session.applySetting(fromCommand: "timer", setting: "timer", argument.isEmpty ? (session.settings.timer ? "off" : "on") : argument)
         },
-        MetaCommand(name: "trace", aliases: [], usage: ".trace on|off", summary: "Report the rows and time of each stage.",
+        MetaCommand(name: "trace", aliases: [], usage: ".trace [on|off]", summary: "Report the rows and time of each stage (as set trace; alone, it toggles).",
                     argument: .words(["on", "off"])) { session, argument in
-            session.settings.trace = argument.isEmpty ? !session.settings.trace : argument.lowercased() == "on"
-            return [.info("trace: \(session.settings.trace ? "on" : "off")")]
+            session.applySetting(fromCommand: "trace", setting: "trace", argument.isEmpty ? (session.settings.trace ? "off" : "on") : argument)
         },
         MetaCommand(name: "explain", aliases: [], usage: ".explain STATEMENT", summary: "Show the tokens, syntax tree and plan of a statement without running it.",
                     argument: .statement) { session, argument in
@@ -121,4 +114,18 @@ public struct MetaCommand: Sendable {
             [.quit]
         },
     ]
+}
+
+extension Session {
+    /// Runs a meta-command that is another spelling of `set` (`.timer on` is `set timer on`) through
+    /// the same validation, so both accept and refuse the same values.
+    func applySetting(fromCommand command: String, setting: String, _ value: String) -> [Outcome] {
+        let source = ".\(command) \(value)"
+        let valueStart = command.count + 2
+        do {
+            return [try applySetting(Name(setting, SourceRange(1, 1 + command.count)), Name(value, SourceRange(valueStart, valueStart + value.count)))]
+        } catch {
+            return [.error(error, source: source)]
+        }
+    }
 }

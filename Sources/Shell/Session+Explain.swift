@@ -11,13 +11,15 @@ extension Session {
             out += tokens.filter { $0.kind != .end }.map { "  \($0)" }.joined(separator: "\n") + "\n"
             let statement = try Parser.parse(text, stages: stages)
             out += "syntax:\n" + SyntaxPrinter.print(statement).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
-            let pipeline: PipelineSyntax?
+            let pipeline: (PipelineSyntax, Planner.Use)?
             switch statement {
-            case .pipeline(let p), .let(_, let p), .export(let p, _, _, _, _): pipeline = p
+            case .pipeline(let p): pipeline = (p, .show)
+            case .let(_, let p): pipeline = (p, .let)
+            case .export(let p, _, _, _, _): pipeline = (p, .export)
             default: pipeline = nil
             }
-            if let pipeline {
-                let plan = try Planner(catalog: catalog, stages: stages).plan(pipeline)
+            if let (pipeline, use) = pipeline {
+                let plan = try Planner(catalog: catalog, stages: stages).plan(pipeline, use: use)
                 out += "plan:\n" + plan.explained.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
             } else {
                 out += "plan:\n  (runs directly)\n"

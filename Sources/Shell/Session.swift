@@ -132,7 +132,7 @@ public final class Session {
             return try load(name: name, path: path, pathRange: pathRange, options: options)
         case .let(let name, let pipeline):
             try checkNewName(name)
-            let (table, notes) = try evaluate(pipeline)
+            let (table, notes) = try evaluate(pipeline, use: .let)
             define(name.text, table, origin: "let")
             return notes + [.info("\(name.text): \(table.rowCount) rows × \(table.columns.count) columns")]
         case .pipeline(let pipeline):
@@ -147,7 +147,7 @@ public final class Session {
             }
             return [.result(table)] + notes
         case .export(let pipeline, let path, let pathRange, let formatName, let allowIdentifiers):
-            let (result, notes) = try evaluate(pipeline)
+            let (result, notes) = try evaluate(pipeline, use: .export)
             let identifying = DisclosureControl.identifyingColumns(result)
             if !identifying.isEmpty && !allowIdentifiers {
                 throw Diagnostic("refusing to export \(identifying.map { "'\($0)'" }.joined(separator: ", ")): these columns identify patients",
@@ -186,9 +186,9 @@ public final class Session {
     }
 
     /// Plans and runs a pipeline; with `.timer`/`.trace`, also reports timings.
-    func evaluate(_ pipeline: PipelineSyntax) throws -> (Table, [Outcome]) {
+    func evaluate(_ pipeline: PipelineSyntax, use: Planner.Use = .show) throws -> (Table, [Outcome]) {
         let started = Date()
-        let plan = try Planner(catalog: catalog, stages: stages).plan(pipeline)
+        let plan = try Planner(catalog: catalog, stages: stages).plan(pipeline, use: use)
         var timings: [Evaluator.StageTiming] = []
         let table = try Evaluator.run(plan, datasets: datasets, settings: settings.forStages) { timings.append($0) }
         var notes: [Outcome] = []

@@ -29,7 +29,10 @@ public struct Column: Sendable {
         return false
     }
 
-    /// The number of null rows.
+    /// Whether any value is present (stops at the first one, so it is cheap for ordinary columns).
+    public var hasValues: Bool { count > 0 && (validity.map { $0.contains(true) } ?? true) }
+
+    /// The number of missing values.
     public var nullCount: Int { validity.map { $0.lazy.filter { !$0 }.count } ?? 0 }
 
     /// Row i as a `Value`.

@@ -63,3 +63,4 @@ import Tabular
         #expect(out.tables.count == 1)
     }
 }
+

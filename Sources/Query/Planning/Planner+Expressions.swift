@@ -30,7 +30,12 @@ extension Planner {
             case .null: return .literal(.null, .integer)
             }
         case .column(let name):
-            if let i = schema.firstIndex(where: { $0.name == name }) { return .column(i, schema[i].type, name) }
+            if let i = schema.firstIndex(where: { $0.name == name }) {
+                // A column without a single value is a typed null: it takes the type its use asks
+                // for (`x + 1`, `sum(x)`, `rate x per …`), as a `null` literal does.
+                if !schema[i].hasValues { return .literal(.null, schema[i].type) }
+                return .column(i, schema[i].type, name)
+            }
             if let collector, collector.input.contains(where: { $0.name == name }) {
                 throw Diagnostic("'\(name)' is neither grouped nor aggregated", at: e.range,
                                  suggestion: "add it after 'by', or aggregate it, e.g. sum(\(name))")
@@ -158,6 +163,8 @@ extension Planner {
         }
         if let first = args.first {
             argument = try bind(first, collector.input, nil)
+            // A null (or a column of blanks) is whatever the aggregate needs: sum of nothing is null.
+            if let a = argument, Self.isNullLiteral(a), (try? f.check(a.type, first.range)) == nil { argument = .literal(.null, .decimal) }
         }
         if f.takesParameter {
             guard case .literal(let l) = args[1].kind, let p = { () -> Double? in

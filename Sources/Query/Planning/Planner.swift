@@ -18,9 +18,47 @@ public struct Planner {
         self.stages = stages
     }
 
-    /// Plans a whole pipeline.
-    public func plan(_ pipeline: PipelineSyntax) throws(Diagnostic) -> Plan {
-        try plan(pipeline, stages: pipeline.stages.count)
+    /// What a pipeline's result is for, which decides whether it may end in a sink (`chart`, `pack`).
+    public enum Use: Sendable {
+        /// Shown (`PIPELINE` on its own): may end in a sink.
+        case show
+        /// Named (`let NAME = PIPELINE`): a sink would write nothing.
+        case `let`
+        /// Written (`export PIPELINE to …`): the export is the sink.
+        case export
+    }
+
+    /// Plans a whole pipeline; a sink (`chart`, `pack`) may only be its last stage, and only when shown.
+    public func plan(_ pipeline: PipelineSyntax, use: Use = .show) throws(Diagnostic) -> Plan {
+        try checkSinks(pipeline, use: use)
+        return try plan(pipeline, stages: pipeline.stages.count)
+    }
+
+    /// A `chart` or `pack` writes files from the rows that reach the end of a shown pipeline; anywhere
+    /// else it would be planned and write nothing, so it is an error at the stage.
+    func checkSinks(_ pipeline: PipelineSyntax, use: Use) throws(Diagnostic) {
+        for (k, stage) in pipeline.stages.enumerated() {
+            let sink: String
+            switch stage.kind {
+            case .chart: sink = "chart"
+            case .pack: sink = "pack"
+            default: continue
+            }
+            if k < pipeline.stages.count - 1 {
+                throw Diagnostic("'\(sink)' writes files and must be the last stage", at: stage.range,
+                                 notes: ["the stages after it would have nothing to work on"],
+                                 suggestion: "move the \(sink) to the end, or run the stages after it as a new line starting with `_ |`")
+            }
+            switch use {
+            case .show: break
+            case .let:
+                throw Diagnostic("'\(sink)' cannot end a `let`: it writes files, and `let` only names a result", at: stage.range,
+                                 suggestion: "name the result first, then draw it on its own line: `NAME | \(sink) …`")
+            case .export:
+                throw Diagnostic("'\(sink)' cannot be exported: `export` and `\(sink)` each write the result", at: stage.range,
+                                 suggestion: "drop `export … to` and run the pipeline with `| \(sink) … to \"…\"` on its own, or export without the \(sink)")
+            }
+        }
     }
 
     /// Plans the source and the first `count` stages (the REPL's completion uses a prefix).
@@ -62,7 +100,7 @@ public struct Planner {
                 }
                 outputs.append((name, try bind(item.expr, input)))
             }
-            return PlannedStage(operation: .project(outputs), output: outputs.map { Field($0.0, $0.1.type) }, label: label)
+            return PlannedStage(operation: .project(outputs), output: outputs.map { Field($0.0, $0.1.type, hasValues: !Self.isNullLiteral($0.1)) }, label: label)
         case .derive(let items):
             var schema = input
             var steps: [(String, BoundExpr, replaces: Int?)] = []
@@ -74,7 +112,8 @@ public struct Planner {
                 let bound = try bind(item.expr, schema)
                 let existing = schema.firstIndex { $0.name == name.text }
                 steps.append((name.text, bound, existing))
-                if let existing { schema[existing] = Field(name.text, bound.type) } else { schema.append(Field(name.text, bound.type)) }
+                let field = Field(name.text, bound.type, hasValues: !Self.isNullLiteral(bound))
+                if let existing { schema[existing] = field } else { schema.append(field) }
             }
             return PlannedStage(operation: .extend(steps), output: schema, label: label)
         case .summarize(let aggregates, let by):
@@ -105,7 +144,7 @@ public struct Planner {
                 }
                 taken.insert(name)
                 rightColumns.append((k, name))
-                output.append(Field(name, f.type))
+                output.append(Field(name, f.type, hasValues: f.hasValues))
             }
             return PlannedStage(operation: .join(left: left, dataset: dataset.text, leftKey: l, rightKey: r, rightColumns: rightColumns),
                                 output: output, label: label)
@@ -230,7 +269,11 @@ extension Planner {
             // A keyword on its own (a flag such as `adjusted`) counts as the number 1.
             if argument.number == nil, argument.expr == nil, argument.list.isEmpty, argument.dataset == nil { call.numbers[argument.key] = 1 }
             if let e = argument.expr {
-                call.expressions[argument.key] = try bind(e, input)
+                var bound = try bind(e, input)
+                // A stage's value argument without a value (`null`, a column of blanks) is a
+                // missing number: the stage gives missing results, as the reference packages do.
+                if Self.isNullLiteral(bound) { bound = .literal(.null, .decimal) }
+                call.expressions[argument.key] = bound
                 call.labels[argument.key] = SyntaxPrinter.label(e)
             }
         }

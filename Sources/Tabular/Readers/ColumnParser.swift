@@ -95,7 +95,7 @@ struct ColumnParser {
         }
         let names = header ? Self.uniqueNames(rawNames) : (0..<ncol).map { "column_\($0 + 1)" }
         if header, !options.types.isEmpty {
-            for name in options.types.keys where !names.contains(name) {
+            for name in options.types.keys.sorted() where !names.contains(name) {
                 throw LoadError(message: "`types` names a column '\(name)' that the file does not have", path: path,
                                 suggestion: Suggest.nearest(name, in: names).map { "did you mean '\($0)'?" } ?? "the columns are: \(names.joined(separator: ", "))")
             }
