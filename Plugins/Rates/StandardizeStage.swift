@@ -37,7 +37,7 @@ enum StandardizeStage {
                 out += [Field("observed", .decimal), Field("population", .decimal), Field("dsr", .decimal)]
             }
             out += [Field("lower95", .decimal), Field("upper95", .decimal), Field("lower998", .decimal), Field("upper998", .decimal),
-                    Field("method", .text), Field("statistic", .text)]
+                    Field("method", .text), Field("statistic", .text), Field("notes", .text)]
             return out
         },
         run: { (table, arguments) throws(StageError) -> Table in
@@ -64,6 +64,7 @@ struct Standardize {
         var events = 0.0
         var population = 0.0
         var weight = 0.0
+        /// Whether a row of this band had no count (it counts as 0 in the totals).
         var missing = false
     }
 
@@ -113,33 +114,45 @@ struct Standardize {
         for key in order {
             let list = Array(bands[key]!.values)
             var row: [Value] = groups != nil ? [key] : []
+            // As PHEindicatormethods: a band without a count adds 0 to the totals, which are still
+            // reported; only the standardised figure and its limits need every band's count.
             let observed = list.reduce(0) { $0 + $1.events }
-            if list.contains(where: \.missing) {
-                row += [.null, .null, .null, .null, .null, .null, .null, .text("not reported: a count is missing"), .text(statisticLabel(per))]
-            } else if indirect {
+            let missingBands = list.filter(\.missing).count
+            let notes: Value = missingBands == 0 ? .null
+                : .text("\(missingBands) age band\(missingBands == 1 ? "" : "s") without a count: counted as 0 in observed; \(indirect ? "the ratio" : "the DSR") needs every band's count")
+            let missingStatistic: [Value] = [.null, .null, .null, .null, .null, .text("not reported: a count is missing")]
+            if indirect {
                 var expected = 0.0
                 for (band, entry) in bands[key]! {
                     let ref = reference[band]!
                     expected += entry.population * (ref.population > 0 ? ref.events / ref.population : 0)
                 }
-                if expected > 0 {
+                if missingBands > 0 {
+                    row += [.decimal(observed), .decimal(expected)] + missingStatistic
+                } else if expected > 0 {
                     let r = Standardisation.indirectRatio(observed: observed, expected: expected, multiplier: multiplier)
                     row += [.decimal(observed), .decimal(expected), .decimal(r.value), .decimal(r.lower95), .decimal(r.upper95),
-                            .decimal(r.lower998), .decimal(r.upper998), .text(r.method.rawValue), .text(statisticLabel(per))]
+                            .decimal(r.lower998), .decimal(r.upper998), .text(r.method.rawValue)]
                 } else {
-                    row += [.decimal(observed), .decimal(expected), .null, .null, .null, .null, .null, .text("not reported: no expected events"), .text(statisticLabel(per))]
+                    row += [.decimal(observed), .decimal(expected), .null, .null, .null, .null, .null, .text("not reported: no expected events")]
                 }
             } else {
-                let dsr = Standardisation.directRate(events: list.map(\.events), population: list.map(\.population), weights: list.map(\.weight), multiplier: multiplier)
-                func v(_ d: Double?) -> Value { d.map(Value.decimal) ?? .null }
-                row += [.decimal(observed), .decimal(list.reduce(0) { $0 + $1.population }), v(dsr.value), v(dsr.lower95), v(dsr.upper95),
-                        v(dsr.lower998), v(dsr.upper998), .text(dsr.value == nil ? "not reported: fewer than 10 events" : "dobson"), .text(statisticLabel(per))]
+                let population = list.reduce(0) { $0 + $1.population }
+                if missingBands > 0 {
+                    row += [.decimal(observed), .decimal(population)] + missingStatistic
+                } else {
+                    let dsr = Standardisation.directRate(events: list.map(\.events), population: list.map(\.population), weights: list.map(\.weight), multiplier: multiplier)
+                    func v(_ d: Double?) -> Value { d.map(Value.decimal) ?? .null }
+                    row += [.decimal(observed), .decimal(population), v(dsr.value), v(dsr.lower95), v(dsr.upper95),
+                            v(dsr.lower998), v(dsr.upper998), .text(dsr.value == nil ? "not reported: fewer than 10 events" : "dobson")]
+                }
             }
+            row += [.text(statisticLabel(per)), notes]
             rows.append(row)
         }
         var names = indirect ? ["observed", "expected", "ratio"] : ["observed", "population", "dsr"]
-        names += ["lower95", "upper95", "lower998", "upper998", "method", "statistic"]
-        var types = [DataType](repeating: .decimal, count: 7) + [.text, .text]
+        names += ["lower95", "upper95", "lower998", "upper998", "method", "statistic", "notes"]
+        var types = [DataType](repeating: .decimal, count: 7) + [.text, .text, .text]
         if let groups { names.insert(groupName(arguments.labels["by"]), at: 0); types.insert(groups.type, at: 0) }
         return Table.from(names: names, types: types, rows: rows)
     }

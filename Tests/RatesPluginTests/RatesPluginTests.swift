@@ -342,6 +342,28 @@ struct QOFRatesTests {
         #expect(t.texts("statistic")[0]!.contains("European Standard Population 2013"))
     }
 
+    @Test func aMissingBandCountBlanksOnlyTheStandardisedFigure() throws {
+        let session = bands()
+        // Unit A's 5-9 band has no count: its totals stay (the band counted as 0), as PHEindicatormethods reports them.
+        let table = session.datasets["ages"]!
+        var rows: [[Value]] = (0..<table.rowCount).map { r in table.columns.map { $0.value(at: r) } }
+        rows[2][2] = .null   // A, 5-9: 1 death
+        session.define("gaps", Table.from(names: table.columnNames, types: table.columns.map(\.type), rows: rows), origin: "test")
+        for form in ["", " indirect"] {
+            let t = try result("gaps | standardize deaths per 100000 pop age band by unit\(form)", session)
+            #expect(t.doubles("observed") == [165, 9], "\(form)")
+            if form.isEmpty {
+                #expect(t.doubles("population")[0] == t.doubles("population")[1])
+                #expect(t.doubles("dsr")[0] == nil && t.doubles("lower95")[0] == nil)
+            } else {
+                #expect(t.doubles("expected")[0] != nil && t.doubles("ratio")[0] == nil)
+            }
+            #expect(t.texts("method")[0] == "not reported: a count is missing")
+            #expect(t.texts("notes")[0]?.hasPrefix("1 age band without a count: counted as 0 in observed") == true)
+            #expect(t.texts("notes")[1] == nil)
+        }
+    }
+
     @Test func indirectRatiosUseAllRowsAsReference() throws {
         let t = try result("ages | standardize deaths per 100 pop age band by unit indirect", bands())
         // Both units have the same populations, so each expects half of all events in each band.
