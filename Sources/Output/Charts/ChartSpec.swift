@@ -68,14 +68,14 @@ public enum ChartLanguage: String, Sendable {
     public func word(_ key: String) -> String {
         let danish: [String: String] = [
             "rate": "Ydelser pr. 1000 sikrede", "group_rate": "Klynge", "overall_rate": "Region", "target": "Gennemsnit",
-            "limits95": "95 % kontrolgrænser", "limits998": "99,8 % kontrolgrænser", "denominator": "Sikrede", "source": "Kilde",
+            "limits95": "95 % kontrolgrænser", "limits998": "99,8 % kontrolgrænser", "named": "Afviger signifikant (99,8 %)", "denominator": "Sikrede", "source": "Kilde",
             "interval": "95 % konfidensinterval", "suppressed": "Tal under 5 er skjult (<5)", "proportion": "Andel",
             "percent": "Procent af besvarelser", "unit": "Praksis", "dontknow": "Ved ikke", "baseline": "Før", "followup": "Efter", "period": "Periode",
             "ratio": "Standardiseret ratio (observeret/forventet)", "expected": "Forventet antal",
         ]
         let english: [String: String] = [
             "rate": "Services per 1,000 listed patients", "group_rate": "Cluster", "overall_rate": "Region", "target": "Average",
-            "limits95": "95% control limits", "limits998": "99.8% control limits", "denominator": "Listed patients", "source": "Source",
+            "limits95": "95% control limits", "limits998": "99.8% control limits", "named": "Significantly different (99.8%)", "denominator": "Listed patients", "source": "Source",
             "interval": "95% confidence interval", "suppressed": "Counts under 5 are hidden (<5)", "proportion": "Proportion",
             "percent": "Percent of answers", "unit": "Practice", "dontknow": "Don't know", "baseline": "Baseline", "followup": "Follow-up", "period": "Period",
             "ratio": "Standardised ratio (observed/expected)", "expected": "Expected count",

@@ -86,7 +86,8 @@ public enum SVGChart {
     static func bar(_ table: Table, _ spec: ChartSpec, source: String, note: String) -> String {
         let lang = spec.language
         let values = doubles(table, spec.value)
-        let labels = (0..<table.rowCount).map { table.column(spec.category)?.value(at: $0).description ?? "" }
+        let labels = distinctLabels(table, spec.category)
+        let names = (0..<table.rowCount).map { table.column(spec.category)?.value(at: $0).description ?? "" }
         let lower = doubles(table, spec.errors?.lower), upper = doubles(table, spec.errors?.upper)
         let order = values.indices.sorted { (values[$0] ?? -1) > (values[$1] ?? -1) }
         let refs: [(String, Double)] = spec.references.compactMap { name in
@@ -120,7 +121,7 @@ public enum SVGChart {
             let y = top + Double(slot) * rowHeight
             svg += "<text x=\"\(left - 8)\" y=\"\(y + rowHeight * 0.65)\" font-size=\"12\" text-anchor=\"end\" \(font)>\(escape(labels[r]))</text>\n"
             if let v = values[r] {
-                let fill = spec.highlight == labels[r] ? "#1a6e3b" : palette[0]
+                let fill = spec.highlight == names[r] ? "#1a6e3b" : palette[0]
                 svg += "<rect x=\"\(left)\" y=\"\(y + 4)\" width=\"\(max(0, x(v) - left))\" height=\"\(rowHeight - 8)\" fill=\"\(fill)\"/>\n"
                 if let lo = lower[r], let hi = upper[r] {
                     let cy = y + rowHeight / 2
@@ -145,13 +146,21 @@ public enum SVGChart {
         let values = doubles(table, spec.value), denominators = doubles(table, spec.denominator)
         let target = doubles(table, "target").compactMap { $0 }.first ?? 0
         let limits = ["funnel_lower95", "funnel_upper95", "funnel_lower998", "funnel_upper998"].map { doubles(table, $0) }
-        let labels = (0..<table.rowCount).map { table.column(spec.category)?.value(at: $0).description ?? "" }
+        let labels = distinctLabels(table, spec.category)
         let maxX = axis(denominators.compactMap { $0 }.max() ?? 1)
         let maxY = axis(([values.compactMap { $0 }.max() ?? 0] + limits[3].compactMap { $0 }.filter(\.isFinite)).max() ?? 1)
         let left = 70.0, top = 60.0, plotWidth = 640.0, plotHeight = 400.0
-        let width = left + plotWidth + 40, height = top + plotHeight + 130
         func x(_ v: Double) -> Double { left + v / maxX.max * plotWidth }
         func y(_ v: Double) -> Double { top + plotHeight - min(v, maxY.max) / maxY.max * plotHeight }
+        let order = denominators.indices.filter { denominators[$0] != nil }.sorted { denominators[$0]! < denominators[$1]! }
+        let drawn = order.filter { values[$0] != nil }
+        let labelling = funnelLabels(table, drawn: drawn, labels: labels, values: values, target: target, limits: limits,
+                                     point: { (x(denominators[$0]!), y(values[$0]!)) },
+                                     position: { "\(lang.number(denominators[$0]!, digits: 0)); \(lang.number(values[$0]!))" },
+                                     plot: LabelPlacer.Box(x: left, y: top, width: plotWidth, height: plotHeight))
+        let keyX = left + plotWidth + 24
+        let width = left + plotWidth + 40 + labelling.keyWidth
+        let height = max(top + plotHeight + 130, top + labelling.keyHeight + 130)
         var svg = header(width: width, height: height, title: spec.title ?? lang.word("rate"))
         svg += valueGrid(max: maxY.max, step: maxY.step, from: left, to: left + plotWidth, y: y, language: lang)
         var tick = 0.0
@@ -159,7 +168,6 @@ public enum SVGChart {
             svg += "<text x=\"\(x(tick))\" y=\"\(top + plotHeight + 16)\" font-size=\"11\" text-anchor=\"middle\" \(font)>\(lang.number(tick, digits: 0))</text>\n"
             tick += maxX.step
         }
-        let order = denominators.indices.filter { denominators[$0] != nil }.sorted { denominators[$0]! < denominators[$1]! }
         for (k, series) in limits.enumerated() {
             let points = order.compactMap { r -> String? in
                 guard let d = denominators[r], let v = series[r], v.isFinite else { return nil }
@@ -170,12 +178,15 @@ public enum SVGChart {
             }
         }
         svg += "<line x1=\"\(left)\" y1=\"\(y(target))\" x2=\"\(left + plotWidth)\" y2=\"\(y(target))\" stroke=\"\(palette[3])\" stroke-width=\"2\"/>\n"
-        for r in order {
-            guard let d = denominators[r], let v = values[r] else { continue }
-            svg += "<circle cx=\"\(x(d))\" cy=\"\(y(v))\" r=\"4\" fill=\"\(palette[0])\"/>\n"
-            // Only the points outside the 95% limits are named; the rest would bury each other.
-            if let lo = limits[0][r], let hi = limits[1][r], v < lo || v > hi {
-                svg += "<text x=\"\(x(d) + 6)\" y=\"\(y(v) - 5)\" font-size=\"10\" fill=\"#333\" \(font)>\(escape(labels[r]))</text>\n"
+        for r in drawn {
+            svg += "<circle cx=\"\(x(denominators[r]!))\" cy=\"\(y(values[r]!))\" r=\"4\" fill=\"\(palette[0])\"/>\n"
+        }
+        svg += labelling.svg
+        if !labelling.key.isEmpty {
+            svg += "<text x=\"\(keyX)\" y=\"\(top - 6)\" font-size=\"11\" font-weight=\"600\" \(font)>\(escape(lang.word("named")))</text>\n"
+            for (k, entry) in labelling.key.enumerated() {
+                let column = k / FunnelLabelling.keyRows, row = k % FunnelLabelling.keyRows
+                svg += "<text x=\"\(keyX + Double(column) * labelling.keyColumnWidth)\" y=\"\(top + 10 + Double(row) * FunnelLabelling.keyLine)\" font-size=\"10\" fill=\"#333\" \(font)>\(escape(entry))</text>\n"
             }
         }
         let axisTitle = lang.word(spec.value == "ratio" ? "expected" : "denominator") + (spec.denominator.map { " (\($0))" } ?? "")
@@ -187,15 +198,112 @@ public enum SVGChart {
         return svg + "</svg>\n"
     }
 
+    /// The category's values as labels a reader can tell apart: where two rows have the same label
+    /// (two "Lægerne Møllevej, Køge"), each gets the value of a column that separates them, an
+    /// identifier first (`practice_id`, `ydernummer`), else a running number.
+    static func distinctLabels(_ table: Table, _ category: String) -> [String] {
+        var labels = (0..<table.rowCount).map { table.column(category)?.value(at: $0).description ?? "" }
+        var rowsByLabel: [String: [Int]] = [:]
+        for (r, label) in labels.enumerated() { rowsByLabel[label, default: []].append(r) }
+        let clashes = rowsByLabel.filter { $0.value.count > 1 }
+        guard !clashes.isEmpty else { return labels }
+        func isIdentifier(_ name: String) -> Bool {
+            let n = name.lowercased()
+            return n == "id" || n.hasSuffix("_id") || n.hasSuffix("nummer") || n.hasSuffix("nr") || n.hasSuffix("kode") || n.hasSuffix("code")
+        }
+        let others = table.columns.filter { $0.name != category && $0.type != .decimal }   // a measurement tells nothing apart
+        let candidates = others.filter { isIdentifier($0.name) } + others.filter { !isIdentifier($0.name) }
+        for (label, rows) in clashes {
+            let separating = candidates.first { c in
+                let values = rows.map { c.value(at: $0) }
+                return !values.contains(where: \.isNull) && Set(values.map(\.description)).count == rows.count
+            }
+            for (k, r) in rows.enumerated() {
+                labels[r] = "\(label) (\(separating.map { $0.value(at: r).description } ?? String(k + 1)))"
+            }
+        }
+        return labels
+    }
+
+    /// The labels of a funnel chart: the units the reader needs (flagged at the 0.001 level by the
+    /// funnel stage, or outside the 99.8 % limits), most extreme first, each beside its point where
+    /// there is room, else as a number beside the point and the name in a key to the right.
+    static func funnelLabels(_ table: Table, drawn: [Int], labels: [String], values: [Double?], target: Double, limits: [[Double?]],
+                             point: (Int) -> (Double, Double), position: (Int) -> String, plot: LabelPlacer.Box) -> FunnelLabelling {
+        let flags = table.column("funnel_flag")
+        let named = drawn.filter { r in
+            if let flags { return flags.value(at: r).description.contains("0.001") }
+            guard let v = values[r], let lo = limits[2][r], let hi = limits[3][r] else { return false }
+            return v < lo || v > hi
+        }.sorted { abs(values[$0]! - target) > abs(values[$1]! - target) }
+        var placer = LabelPlacer(bounds: plot, points: drawn.map(point), radius: 4)
+        var out = FunnelLabelling()
+        var numbered: [(Int, Double, Double)] = []
+        for r in named {
+            let (px, py) = point(r)
+            if let p = placer.place(labels[r], at: px, py, fontSize: 10) {
+                out.svg += label(labels[r], p, from: px, py)
+            } else {
+                numbered.append((r, px, py))
+            }
+        }
+        // Numbers follow the points from top to bottom, so the key reads like the chart.
+        var next = 1
+        for (r, px, py) in numbered.sorted(by: { $0.2 < $1.2 }) {
+            let number = "\(next)"
+            if let p = placer.place(number, at: px, py, fontSize: 10, gap: 4, reach: 12) {
+                out.svg += label(number, p, from: px, py, weight: "600")
+                out.key.append("\(number)  \(labels[r])")
+                next += 1
+            } else {
+                // Too crowded even for a number: the key gives the point's place instead.
+                out.key.append("–  \(labels[r]) (\(position(r)))")
+            }
+        }
+        if !out.key.isEmpty {
+            out.keyColumnWidth = (out.key.map { LabelPlacer.width(of: $0, fontSize: 10) }.max() ?? 0) + 16
+            let columns = (out.key.count + FunnelLabelling.keyRows - 1) / FunnelLabelling.keyRows
+            out.keyWidth = Double(columns) * out.keyColumnWidth
+            out.keyHeight = Double(min(out.key.count, FunnelLabelling.keyRows)) * FunnelLabelling.keyLine
+        }
+        return out
+    }
+
+    /// One placed label, with its leader line when it sits away from its point.
+    static func label(_ text: String, _ p: LabelPlacer.Placement, from px: Double, _ py: Double, weight: String = "400") -> String {
+        var out = ""
+        if let end = p.leader { out += "<line x1=\"\(px)\" y1=\"\(py)\" x2=\"\(end.x)\" y2=\"\(end.y)\" stroke=\"#999\" stroke-width=\"0.8\"/>\n" }
+        return out + "<text x=\"\(p.x)\" y=\"\(p.baseline)\" font-size=\"10\" font-weight=\"\(weight)\" fill=\"#333\" class=\"point-label\" \(font)>\(escape(text))</text>\n"
+    }
+
     /// The wide table a PowerPoint chart pastes: the category column and one column per series.
     public static func chartData(_ table: Table, _ spec: ChartSpec) -> Table {
         var names = [spec.category, spec.value] + spec.references + (spec.series.map { [$0] } ?? [])
         if let errors = spec.errors { names += [errors.lower, errors.upper] }
         if let d = spec.denominator { names.insert(d, at: 1) }
-        let columns = names.compactMap { name in table.column(name) }
+        var columns = names.compactMap { name in table.column(name) }
+        if let c = columns.firstIndex(where: { $0.name == spec.category }) {
+            columns[c] = Column.from(name: spec.category, type: .text, values: distinctLabels(table, spec.category).map(Value.text))
+        }
         let sorted = Table(columns: columns, rowCount: table.rowCount)
         guard let value = sorted.column(spec.value), spec.kind == .bar else { return sorted }
         let order = (0..<sorted.rowCount).sorted { (value.value(at: $0).doubleValue ?? -1) > (value.value(at: $1).doubleValue ?? -1) }
         return sorted.gather(order)
     }
+}
+
+/// A funnel chart's point labels: the SVG of those placed beside their points, and the key of the rest.
+struct FunnelLabelling {
+    /// Key entries per column.
+    static let keyRows = 30
+    /// The key's line height.
+    static let keyLine = 13.0
+    /// The `<text>` (and leader `<line>`) elements of the labels.
+    var svg = ""
+    /// "N  name" for each unit named by number.
+    var key: [String] = []
+    /// The width one key column takes, and the whole key.
+    var keyColumnWidth = 0.0, keyWidth = 0.0
+    /// The height the key takes below the plot's top.
+    var keyHeight = 0.0
 }
