@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "TabularTests", dependencies: ["Tabular", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "QueryTests", dependencies: ["Query", "Tabular"]),
-        .testTarget(name: "OutputTests", dependencies: ["Output", "Tabular"]),
+        .testTarget(name: "OutputTests", dependencies: ["Output", "Tabular", "TestSupport"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RatesPluginTests", dependencies: ["RatesPlugin", "PluginKit", "Shell", "Tabular"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SurveyPluginTests", dependencies: ["SurveyPlugin", "Shell", "Tabular", "TestSupport"], resources: [.copy("Fixtures")]),

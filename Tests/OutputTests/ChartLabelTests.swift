@@ -5,40 +5,7 @@ import FoundationXML
 import Testing
 @testable import Output
 import Tabular
-
-/// The text elements of an SVG document with their position, size and text.
-final class SVGTexts: NSObject, XMLParserDelegate {
-    struct Text { var x: Double, y: Double, size: Double, text: String, className: String? }
-    var texts: [Text] = []
-    private var current: Text?
-
-    static func of(_ svg: String) -> [Text] {
-        let collector = SVGTexts()
-        let parser = XMLParser(data: Data(svg.utf8))
-        parser.delegate = collector
-        _ = parser.parse()
-        return collector.texts
-    }
-
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
-        guard name == "text" else { return }
-        current = Text(x: Double(attributes["x"] ?? "") ?? 0, y: Double(attributes["y"] ?? "") ?? 0,
-                       size: Double(attributes["font-size"] ?? "") ?? 12, text: "", className: attributes["class"])
-    }
-    func parser(_ parser: XMLParser, foundCharacters string: String) { current?.text += string }
-    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-        if name == "text", let c = current { texts.append(c); current = nil }
-    }
-}
-
-/// Whether two start-anchored labels' boxes overlap, estimating a character as 0.6 em wide and a line as 1 em high.
-func overlap(_ a: SVGTexts.Text, _ b: SVGTexts.Text) -> Bool {
-    func box(_ t: SVGTexts.Text) -> (x0: Double, y0: Double, x1: Double, y1: Double) {
-        (t.x, t.y - 0.8 * t.size, t.x + Double(t.text.count) * 0.6 * t.size, t.y + 0.2 * t.size)
-    }
-    let p = box(a), q = box(b)
-    return p.x0 < q.x1 && q.x0 < p.x1 && p.y0 < q.y1 && q.y0 < p.y1
-}
+import TestSupport
 
 @Suite struct ChartLabelTests {
     /// 60 practices crowded at small list sizes, half of them far outside the limits.
@@ -70,13 +37,7 @@ func overlap(_ a: SVGTexts.Text, _ b: SVGTexts.Text) -> Bool {
         // Every unit flagged at the 0.001 level is named once, beside its point or in the key; no other unit is.
         let flagged = (0..<table.rowCount).filter { table.column("funnel_flag")!.value(at: $0).description.contains("0.001") }
             .map { table.column("practice")!.value(at: $0).description }
-        let named = labels.map(\.text).filter { Int($0) == nil } + texts.compactMap { t -> String? in
-            let parts = t.text.split(separator: " ", maxSplits: 1)
-            guard parts.count == 2, Int(parts[0]) != nil || parts[0] == "–" else { return nil }
-            // "–  name (x; y)": a point too crowded for a number is named with its place.
-            let name = String(parts[1]).trimmingCharacters(in: .whitespaces)
-            return parts[0] == "–" ? String(name[..<name.range(of: " (", options: .backwards)!.lowerBound]) : name
-        }
+        let named = namedUnits(svg)
         #expect(named.sorted() == flagged.sorted())
         #expect(labels.contains { Int($0.text) != nil }, "this crowded chart needs the numbered key")
         #expect(try renderPNG(svg).count > 1000)
@@ -86,8 +47,23 @@ func overlap(_ a: SVGTexts.Text, _ b: SVGTexts.Text) -> Bool {
         let table = crowded()
         let noFlags = Table(columns: table.columns.filter { $0.name != "funnel_flag" }, rowCount: table.rowCount)
         let svg = SVGChart.render(noFlags, ChartSpec(kind: .funnel, category: "practice", value: "rate", denominator: "listed"), source: "test", note: "")
-        let count = SVGTexts.of(svg).filter { $0.className == "point-label" }.count
-        #expect(count == 30)
+        func d(_ c: String, _ r: Int) -> Double { table.column(c)!.value(at: r).doubleValue! }
+        let outside = (0..<table.rowCount).filter { d("rate", $0) < d("funnel_lower998", $0) || d("rate", $0) > d("funnel_upper998", $0) }
+        #expect(outside.count > 20)
+        #expect(namedUnits(svg).sorted() == outside.map { table.column("practice")!.value(at: $0).description }.sorted())
+    }
+
+    /// The units a funnel chart names: beside their points, or in the key ("N  name", or "–  name (x; y)").
+    func namedUnits(_ svg: String) -> [String] {
+        let texts = SVGTexts.of(svg)
+        let beside = texts.filter { $0.className == "point-label" && Int($0.text) == nil }.map(\.text)
+        let inKey = texts.compactMap { t -> String? in
+            let parts = t.text.split(separator: " ", maxSplits: 1)
+            guard t.className == nil, parts.count == 2, Int(parts[0]) != nil || parts[0] == "–" else { return nil }
+            let name = String(parts[1]).trimmingCharacters(in: .whitespaces)
+            return parts[0] == "–" ? String(name[..<name.range(of: " (", options: .backwards)!.lowerBound]) : name
+        }
+        return beside + inKey
     }
 
     @Test func barLabelsThatCollideAreToldApartByAnIdentifier() {
