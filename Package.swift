@@ -21,7 +21,7 @@ let package = Package(
         // MARK: core
         .target(name: "Tabular", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Query", dependencies: ["Tabular", "PluginKit", "Statistics"]),
-        .target(name: "Output", dependencies: ["Tabular"]),
+        .target(name: "Output", dependencies: ["Tabular", "PluginKit"]),
         .target(name: "Shell", dependencies: ["Query", "Output", "Tabular", "PluginKit", "RatesPlugin", "SurveyPlugin"]),
         .systemLibrary(
             name: "CRmath", path: "Sources/CRmath", pkgConfig: "libRmath",

@@ -14,8 +14,8 @@ enum CompareStage {
             let kind = try MeasureForm.check(shapes, stage: "compare")
             if shapes.has("against") { try requireNumeric(shapes, [("against", "the benchmark B")]) }
             var added = MeasureForm.fields(kind)
-            if shapes.has("within") { added += [Field("group_rate", .decimal), Field("vs_group", .text)] }
-            added += [Field("overall_rate", .decimal), Field("vs_overall", .text)]
+            if shapes.has("within") { added += [Field("group_rate", .decimal, role: .pooled), Field("vs_group", .text, role: .note)] }
+            added += [Field("overall_rate", .decimal, role: .pooled), Field("vs_overall", .text, role: .note)]
             return merge(input, added)
         },
         run: { (table, arguments) throws(StageError) -> Table in

@@ -21,13 +21,14 @@ enum FollowUpStage {
             }
             let value = isProportion ? "proportion" : "rate"
             var out: [Field] = []
-            if let u = shapes.types["by"] { out.append(Field(groupName(shapes.labels["by"]), u)) }
-            out += [Field("baseline", period), Field("followup", period)]
+            if let u = shapes.types["by"] { out.append(Field(groupName(shapes.labels["by"]), u, role: .label)) }
+            out += [Field("baseline", period, role: .period), Field("followup", period, role: .period)]
             for prefix in ["baseline", "followup"] {
-                out += [Field("\(prefix)_\(value)", .decimal), Field("\(prefix)_lower95", .decimal), Field("\(prefix)_upper95", .decimal)]
+                out += [Field("\(prefix)_\(value)", .decimal, role: .statistic), Field("\(prefix)_lower95", .decimal, role: .limit),
+                        Field("\(prefix)_upper95", .decimal, role: .limit)]
             }
-            out += [Field("change", .decimal), Field("\(value)_ratio", .decimal), Field("p_value", .decimal), Field("change_flag", .text),
-                    Field("status", .text), Field("statistic", .text)]
+            out += [Field("change", .decimal, role: .statistic), Field("\(value)_ratio", .decimal, role: .statistic), Field("p_value", .decimal, role: .statistic), Field("change_flag", .text, role: .note),
+                    Field("status", .text, role: .note), Field("statistic", .text, role: .note)]
             return out
         },
         run: { (table, arguments) throws(StageError) -> Table in

@@ -49,9 +49,9 @@ enum FunnelStage {
                          + [text("statistic", measure.value.map { _ in statistic })])
         })
 
-    static let fields = [Field("target", .decimal), Field("funnel_lower95", .decimal), Field("funnel_upper95", .decimal),
-                         Field("funnel_lower998", .decimal), Field("funnel_upper998", .decimal), Field("funnel_flag", .text),
-                         Field("phi", .decimal), Field("tau2", .decimal), Field("funnel_method", .text), Field("statistic", .text)]
+    static let fields = [Field("target", .decimal, role: .pooled), Field("funnel_lower95", .decimal, role: .pooled), Field("funnel_upper95", .decimal, role: .pooled),
+                         Field("funnel_lower998", .decimal, role: .pooled), Field("funnel_upper998", .decimal, role: .pooled), Field("funnel_flag", .text, role: .note),
+                         Field("phi", .decimal, role: .pooled), Field("tau2", .decimal, role: .pooled), Field("funnel_method", .text, role: .note), Field("statistic", .text, role: .note)]
 }
 
 /// The funnel columns being filled group by group.

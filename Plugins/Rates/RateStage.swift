@@ -25,7 +25,7 @@ enum RateStage {
 /// The columns each statistic adds, for output schemas.
 enum MeasureFields {
     static func names(_ value: String) -> [Field] {
-        [Field(value, .decimal), Field("lower95", .decimal), Field("upper95", .decimal), Field("lower998", .decimal),
-         Field("upper998", .decimal), Field("method", .text), Field("statistic", .text)]
+        [Field(value, .decimal, role: .statistic), Field("lower95", .decimal, role: .limit), Field("upper95", .decimal, role: .limit), Field("lower998", .decimal, role: .limit),
+         Field("upper998", .decimal, role: .limit), Field("method", .text, role: .note), Field("statistic", .text, role: .note)]
     }
 }

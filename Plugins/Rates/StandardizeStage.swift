@@ -30,14 +30,14 @@ enum StandardizeStage {
                 try requireNumeric(shapes, [("weight", "the standard population W")])
             }
             var out: [Field] = []
-            if let g = shapes.types["by"] { out.append(Field(groupName(shapes.labels["by"]), g)) }
+            if let g = shapes.types["by"] { out.append(Field(groupName(shapes.labels["by"]), g, role: .label)) }
             if shapes.has("indirect") {
-                out += [Field("observed", .decimal), Field("expected", .decimal), Field("ratio", .decimal)]
+                out += [Field("observed", .decimal, role: .count), Field("expected", .decimal, role: .pooled), Field("ratio", .decimal, role: .statistic)]
             } else {
-                out += [Field("observed", .decimal), Field("population", .decimal), Field("dsr", .decimal)]
+                out += [Field("observed", .decimal, role: .count), Field("population", .decimal, role: .denominator), Field("dsr", .decimal, role: .statistic)]
             }
-            out += [Field("lower95", .decimal), Field("upper95", .decimal), Field("lower998", .decimal), Field("upper998", .decimal),
-                    Field("method", .text), Field("statistic", .text), Field("notes", .text)]
+            out += [Field("lower95", .decimal, role: .limit), Field("upper95", .decimal, role: .limit), Field("lower998", .decimal, role: .limit), Field("upper998", .decimal, role: .limit),
+                    Field("method", .text, role: .note), Field("statistic", .text, role: .note), Field("notes", .text, role: .note)]
             return out
         },
         run: { (table, arguments) throws(StageError) -> Table in

@@ -24,12 +24,12 @@ enum VariationStage {
             }
             try requireNumeric(shapes, [("", "the count X"), ("per", "the denominator N")])
             var out: [Field] = []
-            if let g = shapes.types["by"] { out.append(Field(groupName(shapes.labels["by"]), g)) }
-            out.append(Field("units", .integer))
+            if let g = shapes.types["by"] { out.append(Field(groupName(shapes.labels["by"]), g, role: .label)) }
+            out.append(Field("units", .integer, role: .pooled))
             for name in ["pooled_rate", "mean", "median", "min", "max", "sd", "cv", "iqr_ratio", "eq", "eq_eb", "scv", "phi", "tau2"] {
-                out.append(Field(name, .decimal))
+                out.append(Field(name, .decimal, role: .pooled))   // over the group's units
             }
-            out += [Field("notes", .text), Field("statistic", .text)]
+            out += [Field("notes", .text, role: .note), Field("statistic", .text, role: .note)]
             return out
         },
         run: { (table, arguments) throws(StageError) -> Table in

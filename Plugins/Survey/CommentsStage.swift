@@ -12,8 +12,8 @@ enum CommentsStage {
         outputs: { (input, shapes) throws(StageError) -> [Field] in
             guard let questions = shapes.listTypes[""], !questions.isEmpty else { throw StageError("name the question columns", argument: "") }
             var out: [Field] = []
-            if let g = shapes.types["by"] { out.append(Field(shapes.labels["by"] ?? "group", g)) }
-            return out + [Field("question", .text), Field("comment", .text)]
+            if let g = shapes.types["by"] { out.append(Field(shapes.labels["by"] ?? "group", g, role: .label)) }
+            return out + [Field("question", .text, role: .label), Field("comment", .text, role: .label)]
         },
         run: { (table, arguments) throws(StageError) -> Table in
             let columns = arguments.lists[""] ?? [], labels = arguments.listLabels[""] ?? []

@@ -12,11 +12,11 @@ enum LikertStage {
         outputs: { (input, shapes) throws(StageError) -> [Field] in
             try checkSurveyShapes(shapes)
             var out: [Field] = []
-            if let g = shapes.types["by"] { out.append(Field(shapes.labels["by"] ?? "group", g)) }
-            out.append(Field("question", .text))
-            if shapes.has("texts") { out.append(Field("text", .text)) }
-            out += [Field("answer", .text), Field("position", .integer), Field("n", .integer), Field("percent", .decimal),
-                    Field("valid_percent", .decimal), Field("answers", .integer), Field("status", .text)]
+            if let g = shapes.types["by"] { out.append(Field(shapes.labels["by"] ?? "group", g, role: .label)) }
+            out.append(Field("question", .text, role: .label))
+            if shapes.has("texts") { out.append(Field("text", .text, role: .label)) }
+            out += [Field("answer", .text, role: .label), Field("position", .integer, role: .label), Field("n", .integer, role: .count), Field("percent", .decimal, role: .statistic),
+                    Field("valid_percent", .decimal, role: .statistic), Field("answers", .integer, role: .denominator), Field("status", .text, role: .note)]
             return out
         },
         run: { (table, arguments) throws(StageError) -> Table in

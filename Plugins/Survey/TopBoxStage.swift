@@ -15,13 +15,13 @@ enum TopBoxStage {
             try checkSurveyShapes(shapes)
             if let invited = shapes.types["invited"], !invited.isNumeric { throw StageError("invited must be a number or a numeric column", argument: "invited") }
             var out: [Field] = []
-            if let g = shapes.types["by"] { out.append(Field(shapes.labels["by"] ?? "group", g)) }
-            out.append(Field("question", .text))
-            if shapes.has("texts") { out.append(Field("text", .text)) }
-            out += [Field("respondents", .integer), Field("n", .integer), Field("positive", .integer), Field("share", .decimal),
-                    Field("lower95", .decimal), Field("upper95", .decimal), Field("dont_know", .integer), Field("blank", .integer)]
-            if shapes.has("invited") { out += [Field("invited", .decimal), Field("response_rate", .decimal)] }
-            out += [Field("status", .text), Field("method", .text)]
+            if let g = shapes.types["by"] { out.append(Field(shapes.labels["by"] ?? "group", g, role: .label)) }
+            out.append(Field("question", .text, role: .label))
+            if shapes.has("texts") { out.append(Field("text", .text, role: .label)) }
+            out += [Field("respondents", .integer, role: .denominator), Field("n", .integer, role: .count), Field("positive", .integer, role: .count), Field("share", .decimal, role: .statistic),
+                    Field("lower95", .decimal, role: .limit), Field("upper95", .decimal, role: .limit), Field("dont_know", .integer, role: .count), Field("blank", .integer, role: .count)]
+            if shapes.has("invited") { out += [Field("invited", .decimal, role: .denominator), Field("response_rate", .decimal, role: .statistic)] }
+            out += [Field("status", .text, role: .note), Field("method", .text, role: .note)]
             return out
         },
         run: { (table, arguments) throws(StageError) -> Table in

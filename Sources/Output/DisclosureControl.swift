@@ -1,4 +1,5 @@
 import Foundation
+import PluginKit
 import Tabular
 
 /// Statistical disclosure control for everything that leaves the shell.
@@ -26,6 +27,11 @@ public struct DisclosureControl: Sendable {
         public var complementary = 0
         /// Statistics blanked because they derive from a hidden count.
         public var derived = 0
+
+        /// The report as the summary every export states.
+        public func summary(threshold: Int?) -> DisclosureSummary {
+            DisclosureSummary(threshold: threshold, primary: primary, complementary: complementary, derived: derived)
+        }
 
         /// Creates a report.
         public init(primary: Int = 0, complementary: Int = 0, derived: Int = 0) {
@@ -57,16 +63,38 @@ public struct DisclosureControl: Sendable {
     static let pooled: Set<String> = ["group_rate", "overall_rate", "target", "pooled_rate", "phi", "tau2", "funnel_lower95",
                                       "funnel_upper95", "funnel_lower998", "funnel_upper998", "expected", "population"]
 
-    /// The table with small counts hidden; count columns with hidden cells become text.
-    public func apply(_ table: Table) -> (Table, Report) {
+    /// A column's role: the one its stage declared, else inferred from its name and type (for data
+    /// nobody declared, such as a loaded file): whole-number columns not named like identifiers or
+    /// periods are counts (or denominators, by name); decimals are a unit's statistics unless named
+    /// as pooled figures.
+    public static func role(of column: Column, declared: Role?) -> Role? {
+        if let declared { return declared }
+        if isCountColumn(column) { return isDenominator(column.name) ? .denominator : .count }
+        if column.type == .decimal { return pooled.contains(column.name) ? .pooled : .statistic }
+        return nil
+    }
+
+    /// The table with small counts hidden; count columns with hidden cells become text. `roles`
+    /// are the columns' declared roles by name (from the plan); the others are inferred.
+    public func apply(_ table: Table, roles: [String: Role] = [:]) -> (Table, Report) {
         guard let threshold else { return (table, Report()) }
         var report = Report()
-        let countIndices = table.columns.indices.filter { Self.isCountColumn(table.columns[$0]) }
+        let columnRoles = table.columns.map { Self.role(of: $0, declared: roles[$0.name]) }
+        let countIndices = table.columns.indices.filter { c in
+            (columnRoles[c] == .count || columnRoles[c] == .denominator) && table.columns[c].type.isNumeric
+        }
         guard !countIndices.isEmpty else { return (table, report) }
         let n = table.rowCount
         var hidden = [[Bool]](repeating: [Bool](repeating: false, count: n), count: table.columns.count)
         var complementary = hidden
-        func value(_ c: Int, _ r: Int) -> Int64? { if case .integer(let v) = table.columns[c].value(at: r) { return v } else { return nil } }
+        // A count as a whole number (a decimal count such as 3.0 from a sum counts too).
+        func value(_ c: Int, _ r: Int) -> Int64? {
+            switch table.columns[c].value(at: r) {
+            case .integer(let v): return v
+            case .decimal(let d) where d.rounded() == d && abs(d) < 9e15: return Int64(d)
+            default: return nil
+            }
+        }
         for c in countIndices {
             for r in 0..<n { if let v = value(c, r), v > 0, v < threshold { hidden[c][r] = true; report.primary += 1 } }
         }
@@ -83,7 +111,7 @@ public struct DisclosureControl: Sendable {
                     changed = true
                 }
             }
-            let parts = countIndices.filter { !Self.isDenominator(table.columns[$0].name) }
+            let parts = countIndices.filter { columnRoles[$0] == .count }
             if parts.count > 1 {
                 for r in 0..<n {
                     let cells = parts.filter { hidden[$0][r] }
@@ -105,10 +133,10 @@ public struct DisclosureControl: Sendable {
                     if complementary[c][r] { return .text("x") }
                     if hidden[c][r] { return .text("<\(threshold)") }
                     let v = column.value(at: r)
-                    return v.isNull ? .null : .text(v.description)
+                    return v.isNull ? .null : .text(value(c, r).map { String($0) } ?? v.description)
                 }
                 columns[c] = Column.from(name: column.name, type: .text, values: values)
-            } else if column.type == .decimal, !Self.pooled.contains(column.name) {
+            } else if column.type == .decimal, columnRoles[c] == .statistic || columnRoles[c] == .limit {
                 let blank = (0..<n).filter { rowsWithHidden[$0] && !column.isNull($0) }
                 guard !blank.isEmpty else { continue }
                 report.derived += blank.count

@@ -52,6 +52,8 @@ public struct Stage: Sendable {
     public let outputs: @Sendable (_ input: [Field], _ arguments: ArgumentShapes) throws(StageError) -> [Field]
     /// Runs the stage.
     public let run: @Sendable (_ input: Table, _ arguments: Arguments) throws(StageError) -> Table
+    /// The plugin it came from (set by the registry), named in errors about the stage's results.
+    public internal(set) var plugin: String = ""
 
     /// Creates a stage.
     public init(name: String, usage: String, summary: String, example: String, parameters: [Parameter],

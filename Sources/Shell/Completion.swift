@@ -109,7 +109,7 @@ public struct Completion: Sendable, Equatable {
             let source = text.trimmingCharacters(in: .whitespaces).prefix { $0.isLetter || $0.isNumber || $0 == "_" }
             return session.datasets[String(source)]?.schema ?? []
         }
-        let planner = Planner(catalog: session.catalog, stages: session.stages)
+        let planner = session.planner
         var count = pipeline.stages.count
         while count >= 0 {
             if let plan = try? planner.plan(pipeline, stages: count) { return plan.output }

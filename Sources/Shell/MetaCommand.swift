@@ -53,13 +53,19 @@ public struct MetaCommand: Sendable {
             }
             return [.result(Table.from(names: ["dataset", "rows", "columns", "origin"], types: [.text, .integer, .integer, .text], rows: rows))]
         },
-        MetaCommand(name: "plugins", aliases: [], usage: ".plugins", summary: "List the plugins and the stages each adds.",
+        MetaCommand(name: "plugins", aliases: [], usage: ".plugins", summary: "List the plugins with their version and origin, and the stages, formats and charts each adds.",
                     argument: .none) { session, _ in
             var rows: [[Value]] = []
-            for plugin in session.plugins.plugins {
-                for stage in plugin.stages { rows.append([.text(plugin.name), .text(stage.name), .text(stage.usage), .text(stage.summary)]) }
+            for entry in session.plugins.entries {
+                let p = entry.plugin
+                func row(_ kind: String, _ name: String, _ usage: String, _ summary: String) -> [Value] {
+                    [.text(p.name), .text(p.version), .text(entry.origin), .text(kind), .text(name), .text(usage), .text(summary)]
+                }
+                for stage in p.stages { rows.append(row("stage", stage.name, stage.usage, stage.summary)) }
+                for e in p.exporters { rows.append(row(e.sink.rawValue, e.name, e.usage, e.summary)) }
             }
-            return [.result(Table.from(names: ["plugin", "stage", "usage", "summary"], types: [.text, .text, .text, .text], rows: rows))]
+            return [.result(Table.from(names: ["plugin", "version", "origin", "kind", "name", "usage", "summary"],
+                                       types: [.text, .text, .text, .text, .text, .text, .text], rows: rows))]
         },
         MetaCommand(name: "schema", aliases: ["describe", "d"], usage: ".schema NAME", summary: "Per column of a dataset: type, nulls, distinct values, min and max.",
                     argument: .dataset) { session, argument in

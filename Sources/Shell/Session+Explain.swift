@@ -11,15 +11,15 @@ extension Session {
             out += tokens.filter { $0.kind != .end }.map { "  \($0)" }.joined(separator: "\n") + "\n"
             let statement = try Parser.parse(text, stages: stages)
             out += "syntax:\n" + SyntaxPrinter.print(statement).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
-            let pipeline: (PipelineSyntax, Planner.Use)?
+            let plan: Plan?
             switch statement {
-            case .pipeline(let p): pipeline = (p, .show)
-            case .let(_, let p): pipeline = (p, .let)
-            case .export(let p, _, _, _, _): pipeline = (p, .export)
-            default: pipeline = nil
+            case .pipeline(let p): plan = try planner.plan(p)
+            case .let(_, let p): plan = try planner.plan(p, use: .let)
+            case .export(let p, let path, let range, let format, let allow):
+                plan = try planner.planExport(p, path: path, pathRange: range, format: format, allowIdentifiers: allow)
+            default: plan = nil
             }
-            if let (pipeline, use) = pipeline {
-                let plan = try Planner(catalog: catalog, stages: stages).plan(pipeline, use: use)
+            if let plan {
                 out += "plan:\n" + plan.explained.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
             } else {
                 out += "plan:\n  (runs directly)\n"

@@ -26,6 +26,11 @@ public struct Settings: Sendable {
     /// The settings plugin stages may follow, by name.
     public var forStages: [String: String] { ["min_answers": String(minimumAnswers)] }
 
+    /// The settings exporters may follow, by name (`language` da/en, `labels` open/anonymous, `suppress`).
+    public var forExporters: [String: String] {
+        ["language": language.rawValue, "labels": openLabels ? "open" : "anonymous", "suppress": suppress.map(String.init) ?? "off"]
+    }
+
     /// Creates default settings.
     public init() {}
 

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Query
 import Shell
+import Output
 import Tabular
 
 @Suite struct SessionTests {
@@ -222,6 +223,6 @@ import Tabular
     }
 
     @Test func letters() {
-        #expect(Session.letters(0) == "A" && Session.letters(25) == "Z" && Session.letters(26) == "AA" && Session.letters(27) == "AB")
+        #expect(PackExporter.letters(0) == "A" && PackExporter.letters(25) == "Z" && PackExporter.letters(26) == "AA" && PackExporter.letters(27) == "AB")
     }
 }

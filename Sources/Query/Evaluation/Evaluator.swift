@@ -24,9 +24,28 @@ public enum Evaluator {
             try Interrupt.check()
             let started = Date()
             table = try apply(stage.operation, to: table, datasets: datasets, settings: settings)
+            if case .plugin(let call) = stage.operation { try check(table, against: stage.output, call) }
             onStage?(StageTiming(label: stage.label, seconds: Date().timeIntervalSince(started), rows: table.rowCount))
         }
         return table
+    }
+
+    /// A plugin stage must return the columns it declared when it was planned, in that order and of
+    /// those types (a column without values may have any type): otherwise the plugin has a bug, and
+    /// the error names it rather than letting a wrong table flow on.
+    static func check(_ table: Table, against declared: Schema, _ call: PluginCall) throws {
+        let got = table.columns.map { "\($0.name): \($0.type)" }
+        let want = declared.map { "\($0.name): \($0.type)" }
+        let matches = table.columns.count == declared.count && zip(table.columns, declared).allSatisfy { column, field in
+            column.name == field.name && (column.type == field.type || !column.hasValues || column.count == 0)
+        }
+        guard !matches else { return }
+        let owner = call.stage.plugin.isEmpty ? "" : " of plugin '\(call.stage.plugin)'"
+        let firstDifference = zip(got, want).first { $0 != $1 }.map { "first difference: got \($0.0), declared \($0.1)" }
+            ?? "got \(got.count) columns, declared \(want.count)"
+        throw Diagnostic("the stage '\(call.stage.name)'\(owner) returned columns that differ from those it declared (\(firstDifference))",
+                         at: call.ranges["*"], notes: ["declared: " + want.joined(separator: ", "), "returned: " + got.joined(separator: ", ")],
+                         suggestion: "this is a bug in the plugin: tell its authors; the session and its data are unchanged")
     }
 
     /// Applies one operation.

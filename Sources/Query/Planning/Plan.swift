@@ -9,6 +9,8 @@ public struct Plan: Sendable {
     public var stages: [PlannedStage]
     /// The schema of the source.
     public var sourceSchema: Schema
+    /// What writes the result out (`export`, `chart`, `pack`), when something does.
+    public var sink: PlannedSink? = nil
 
     /// The schema of the result.
     public var output: Schema { stages.last?.output ?? sourceSchema }
@@ -17,6 +19,7 @@ public struct Plan: Sendable {
     public var explained: String {
         var lines = ["scan \(source)  → \(Plan.describe(sourceSchema))"]
         for s in stages { lines.append("\(s.operation.explained)  → \(Plan.describe(s.output))") }
+        if let sink { lines.append("\(sink.exporter.sink.rawValue) \(sink.exporter.name) to \"\(sink.request.path)\"") }
         return lines.joined(separator: "\n")
     }
 

@@ -190,7 +190,7 @@ extension Planner {
             boundKeys.append((try outputName(key), b))
         }
         let collector = AggregateCollector(input: input, keyCount: boundKeys.count)
-        let keySchema = boundKeys.map { Field($0.0, $0.1.type) }
+        let keySchema = boundKeys.map { Field($0.0, $0.1.type, role: Self.role(of: $0.1, in: input)) }
         var outputs: [(String, BoundExpr)] = []
         var names = Set(keySchema.map(\.name))
         for item in aggregates {
@@ -203,7 +203,7 @@ extension Planner {
         if outputs.isEmpty && boundKeys.isEmpty {
             throw Diagnostic("'summarize' needs an aggregate or 'by' columns", at: nil, suggestion: "e.g. summarize n = count() by cluster")
         }
-        let output = keySchema + outputs.map { Field($0.0, $0.1.type) }
+        let output = keySchema + outputs.map { Field($0.0, $0.1.type, role: Self.role(ofAggregate: $0.1, collector)) }
         return PlannedStage(operation: .aggregate(keys: boundKeys, calls: collector.calls, outputs: outputs), output: output, label: label)
     }
 
@@ -216,5 +216,28 @@ extension Planner {
             if case .column(let c) = args[0].kind { return "\(lower)_\(c)" }
         }
         throw Diagnostic("this aggregate needs a name", at: item.expr.range, suggestion: "write NAME = \(Self.snippet(item.expr))")
+    }
+}
+
+extension Planner {
+    /// The role a bound expression carries: a plain column keeps its own; anything computed has none
+    /// (and is inferred where it is used).
+    static func role(of e: BoundExpr, in schema: Schema) -> Role? {
+        if case .column(let i, _, _) = e, i < schema.count { return schema[i].role }
+        return nil
+    }
+
+    /// The role of a `summarize` output that is one aggregate: `count()` is a count, and a sum
+    /// (or min, max) of counts or denominators is one too.
+    static func role(ofAggregate e: BoundExpr, _ collector: AggregateCollector) -> Role? {
+        guard case .column(let i, _, _) = e, i >= collector.keyCount, i - collector.keyCount < collector.calls.count else { return nil }
+        let call = collector.calls[i - collector.keyCount]
+        switch call.function.name {
+        case "count", "count_distinct": return .count
+        case "sum", "min", "max":
+            guard let argument = call.argument, let role = role(of: argument, in: collector.input) else { return nil }
+            return role == .count || role == .denominator ? role : nil
+        default: return nil
+        }
     }
 }

@@ -11,11 +11,14 @@ public struct Planner {
     public let catalog: Catalog
     /// The plugin stages, by name.
     public let stages: [String: Stage]
+    /// The sinks (export formats, chart kinds, pack), in registration order.
+    public let exporters: [Exporter]
 
-    /// Creates a planner over a catalog and the plugin stages.
-    public init(catalog: Catalog, stages: [String: Stage] = [:]) {
+    /// Creates a planner over a catalog, the plugin stages and the sinks.
+    public init(catalog: Catalog, stages: [String: Stage] = [:], exporters: [Exporter] = []) {
         self.catalog = catalog
         self.stages = stages
+        self.exporters = exporters
     }
 
     /// What a pipeline's result is for, which decides whether it may end in a sink (`chart`, `pack`).
@@ -28,10 +31,14 @@ public struct Planner {
         case export
     }
 
-    /// Plans a whole pipeline; a sink (`chart`, `pack`) may only be its last stage, and only when shown.
+    /// Plans a whole pipeline; a sink (`chart`, `pack`) may only be its last stage, and only when
+    /// shown: it is then planned as the plan's sink, checked like a stage before anything runs.
     public func plan(_ pipeline: PipelineSyntax, use: Use = .show) throws(Diagnostic) -> Plan {
         try checkSinks(pipeline, use: use)
-        return try plan(pipeline, stages: pipeline.stages.count)
+        guard let last = pipeline.stages.last, last.isSink else { return try plan(pipeline, stages: pipeline.stages.count) }
+        var plan = try plan(pipeline, stages: pipeline.stages.count - 1)
+        plan.sink = try planSink(last, input: plan.output)
+        return plan
     }
 
     /// A `chart` or `pack` writes files from the rows that reach the end of a shown pipeline; anywhere
@@ -100,7 +107,7 @@ public struct Planner {
                 }
                 outputs.append((name, try bind(item.expr, input)))
             }
-            return PlannedStage(operation: .project(outputs), output: outputs.map { Field($0.0, $0.1.type, hasValues: !Self.isNullLiteral($0.1)) }, label: label)
+            return PlannedStage(operation: .project(outputs), output: outputs.map { Field($0.0, $0.1.type, hasValues: !Self.isNullLiteral($0.1), role: Self.role(of: $0.1, in: input)) }, label: label)
         case .derive(let items):
             var schema = input
             var steps: [(String, BoundExpr, replaces: Int?)] = []
@@ -112,7 +119,7 @@ public struct Planner {
                 let bound = try bind(item.expr, schema)
                 let existing = schema.firstIndex { $0.name == name.text }
                 steps.append((name.text, bound, existing))
-                let field = Field(name.text, bound.type, hasValues: !Self.isNullLiteral(bound))
+                let field = Field(name.text, bound.type, hasValues: !Self.isNullLiteral(bound), role: Self.role(of: bound, in: schema))
                 if let existing { schema[existing] = field } else { schema.append(field) }
             }
             return PlannedStage(operation: .extend(steps), output: schema, label: label)
@@ -144,7 +151,7 @@ public struct Planner {
                 }
                 taken.insert(name)
                 rightColumns.append((k, name))
-                output.append(Field(name, f.type, hasValues: f.hasValues))
+                output.append(Field(name, f.type, hasValues: f.hasValues, role: f.role))
             }
             return PlannedStage(operation: .join(left: left, dataset: dataset.text, leftKey: l, rightKey: r, rightColumns: rightColumns),
                                 output: output, label: label)
@@ -173,42 +180,10 @@ public struct Planner {
             return PlannedStage(operation: .rename(renames), output: output, label: label)
         case .plugin(let arguments):
             return try planPlugin(stage, arguments, input: input, label: label)
-        case .pack(let chart, let unit, let group):
-            _ = try resolve(unit, input)
-            if let group { _ = try resolve(group, input) }
-            _ = try planStage(StageSyntax(name: stage.name, kind: .chart(chart), range: stage.range), input: input)
-            return PlannedStage(operation: .passThrough("pack by \(unit.text) to \(chart.path)"), output: input, label: label)
-        case .chart(let chart):
-            // Per kind: how many columns, which of them are numbers, and how to write it.
-            let kinds: [String: (counts: ClosedRange<Int>, numeric: [Int], usage: String)] = [
-                "bar": (2...2, [1], "chart bar CATEGORY VALUE [ref COL, …] [errors LOWER UPPER] to \"x.svg\""),
-                "funnel": (3...3, [1, 2], "chart funnel LABEL VALUE DENOMINATOR to \"x.svg\" (after a funnel stage)"),
-                "likert": (3...3, [2], "chart likert QUESTION ANSWER PERCENT to \"x.svg\" (after a likert stage)"),
-                "trend": (2...3, [1], "chart trend PERIOD VALUE [SERIES] to \"x.svg\""),
-                "slope": (3...3, [1, 2], "chart slope UNIT BASELINE FOLLOWUP to \"x.svg\" (after a followup stage)"),
-            ]
-            guard let kind = kinds[chart.kind.text.lowercased()] else {
-                throw Diagnostic.unknown("chart kind", chart.kind.text, at: chart.kind.range, candidates: kinds.keys.sorted())
-            }
-            guard kind.counts.contains(chart.columns.count) else {
-                let want = kind.counts.count == 1 ? "\(kind.counts.lowerBound)" : "\(kind.counts.lowerBound) or \(kind.counts.upperBound)"
-                throw Diagnostic("a \(chart.kind.text) chart takes \(want) columns, not \(chart.columns.count)", at: stage.range,
-                                 suggestion: kind.usage)
-            }
-            var numeric = kind.numeric.filter { $0 < chart.columns.count }.map { chart.columns[$0] } + chart.references
-            if let e = chart.errors { numeric += [e.0, e.1] }
-            for name in chart.columns { _ = try resolve(name, input) }
-            for name in numeric {
-                let i = try resolve(name, input)
-                guard input[i].type.isNumeric else { throw Diagnostic("'\(name.text)' is \(input[i].type); a chart draws numbers", at: name.range) }
-            }
-            if chart.kind.text.lowercased() == "funnel" {
-                for needed in ["target", "funnel_lower95", "funnel_upper95", "funnel_lower998", "funnel_upper998"] where !input.contains(where: { $0.name == needed }) {
-                    throw Diagnostic("a funnel chart draws the columns of the funnel stage; '\(needed)' is missing", at: chart.kind.range,
-                                     suggestion: "put | funnel X per M N before | chart funnel …")
-                }
-            }
-            return PlannedStage(operation: .passThrough("chart \(chart.kind.text) to \(chart.path)"), output: input, label: label)
+        case .chart, .pack:
+            // Only reached when planning a prefix (completion); a whole plan makes it the sink.
+            let sink = try planSink(stage, input: input)
+            return PlannedStage(operation: .passThrough("\(sink.exporter.sink.rawValue) \(sink.exporter.name) to \(sink.request.path)"), output: input, label: label)
         }
     }
 
