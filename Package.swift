@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(name: "QueryTests", dependencies: ["Query", "Tabular"]),
         .testTarget(name: "OutputTests", dependencies: ["Output", "Tabular", "TestSupport"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "RatesPluginTests", dependencies: ["RatesPlugin", "PluginKit", "Shell", "Tabular"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "RatesPluginTests", dependencies: ["RatesPlugin", "PluginKit", "Shell", "Tabular", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SurveyPluginTests", dependencies: ["SurveyPlugin", "Shell", "Tabular", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "Query", "Tabular", "Output", "TestSupport"]),
         .testTarget(name: "KlyngeTests", dependencies: ["TestSupport"], exclude: ["Scripts"], resources: [.copy("Fixtures")]),

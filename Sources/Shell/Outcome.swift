@@ -34,3 +34,14 @@ public enum Outcome: Sendable {
         }
     }
 }
+
+extension Array where Element == Outcome {
+    /// The diagnostics among the outcomes (what a notebook runner or a test checks first).
+    public var errors: [Diagnostic] { compactMap { if case .error(let d, _) = $0 { return d } else { return nil } } }
+    /// The result tables among the outcomes.
+    public var tables: [Table] { compactMap { if case .result(let t) = $0 { return t } else { return nil } } }
+    /// The informational messages.
+    public var infos: [String] { compactMap { if case .info(let s) = $0 { return s } else { return nil } } }
+    /// The text answers.
+    public var texts: [String] { compactMap { if case .text(let s) = $0 { return s } else { return nil } } }
+}

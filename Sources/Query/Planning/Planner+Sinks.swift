@@ -120,7 +120,7 @@ extension Planner {
         let shown = ext.isEmpty ? "a file without an extension" : "'.\(ext)'"
         throw Diagnostic("\(what) writes \(Self.list(wanted)), not \(shown)", at: sink.ranges["path"],
                          notes: ["the file's extension decides what is written, so a program can open it"],
-                         suggestion: Suggest.nearest("." + ext, in: wanted).map { "did you mean \($0)?" } ?? "name the file …\(wanted[0])")
+                         suggestion: "did you mean \(Suggest.nearest("." + ext, in: wanted) ?? wanted[0])?")
     }
 
     /// An error for an extension no exporter of the sink writes, naming those that exist.

@@ -93,6 +93,10 @@ extension Parser {
             kind = .pack(chart, unit: unit, group: group)
         default:
             guard let stage = pluginStages[lower] else {
+                if Parser.statementKeywords.contains(lower) {
+                    throw Diagnostic("'\(keyword.text)' starts a statement and cannot be a stage", at: keyword.range,
+                                     suggestion: lower == "export" ? "write the pipeline inside it: export PIPELINE to \"file.csv\"" : "put it on a line of its own")
+                }
                 throw Diagnostic.unknown("stage", keyword.text, at: keyword.range, candidates: Parser.stageNames + pluginStages.keys.sorted())
             }
             _ = advance()

@@ -1,0 +1,64 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+import Query
+import Shell
+
+/// A file's extension decides what a sink writes; one no sink writes is an error before anything runs.
+@Suite struct SinkFormatTests {
+    @Test func aChartToAnExtensionItCannotWriteIsAnErrorAndWritesNothing() throws {
+        let session = demoSession()
+        let line = "practices | take 3 | chart bar practice_name listed_patients to \"x.png\""
+        let d = try #require(session.execute(line).errors.first)
+        #expect(d.message == "a bar chart writes .svg or .csv, not '.png'")
+        #expect(d.suggestion == "did you mean .svg?")
+        let range = try #require(d.range)
+        #expect(String(Array(line)[range.start..<range.end]) == "\"x.png\"")
+        for file in ["x.png", "x.pptx", "x.txt"] { _ = session.execute("practices | chart bar practice_name listed_patients to \"\(file)\"") }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: session.workingDirectory).isEmpty, "nothing may be written")
+    }
+
+    @Test func eachExtensionWritesWhatItsNamePromises() throws {
+        let session = demoSession()
+        let out = session.execute("""
+            practices | take 4 | chart bar practice_name listed_patients to "c.svg"
+            practices | take 4 | chart bar practice_name listed_patients to "c.csv"
+            export practices | take 4 to "p.csv"
+            export practices | take 4 to "p.json"
+            export practices | take 4 to "p.md"
+            export practices | take 4 to "p.txt"
+            export practices | take 4 to "q.csv" as excel
+            """)
+        #expect(out.errors.isEmpty, "\(out.errors.map(\.message))")
+        func read(_ f: String) throws -> String { String(decoding: try Data(contentsOf: URL(fileURLWithPath: session.resolve(path: f))), as: UTF8.self) }
+        #expect(XMLParser(data: Data(try read("c.svg").utf8)).parse())
+        #expect(try read("c.csv").hasPrefix("\u{FEFF}practice_name;listed_patients\r\n"))
+        #expect(try read("p.csv").hasPrefix("practice_id,practice_name,cluster,listed_patients,municipality\n"))
+        let json = try JSONSerialization.jsonObject(with: Data(try read("p.json").utf8)) as? [[String: Any]]
+        #expect(json?.count == 4)
+        #expect(try read("p.md").hasPrefix("| practice_id |"))
+        #expect(try read("p.txt").contains("practice_id"))
+        #expect(try read("q.csv").hasPrefix("\u{FEFF}practice_id;"))
+    }
+
+    @Test func exportRefusesAnUnknownExtensionOrOneItsFormatDoesNotWrite() throws {
+        let session = demoSession()
+        let unknown = try #require(session.execute("export practices to \"p.xslx\"").errors.first)
+        #expect(unknown.message == "klynge cannot export '.xslx' files")
+        #expect(unknown.notes.first?.hasPrefix("formats: csv (.csv), excel (.csv), json (.json)") == true)
+        let bare = try #require(session.execute("export practices to \"p\"").errors.first)
+        #expect(bare.message == "klynge cannot export a file without an extension")
+        let mismatch = try #require(session.execute("export practices to \"p.csv\" as json").errors.first)
+        #expect(mismatch.message == "json writes .json, not '.csv'")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: session.workingDirectory).isEmpty)
+    }
+
+    @Test func explainShowsTheSink() throws {
+        let text = try #require(demoSession().execute(".explain practices | take 2 | chart bar practice_name listed_patients to \"c.svg\"").texts.first)
+        #expect(text.contains("chart bar to \"c.svg\""))
+        let export = try #require(demoSession().execute(".explain export practices to \"p.csv\" as excel").texts.first)
+        #expect(export.contains("export excel to \"p.csv\""))
+    }
+}
