@@ -4,44 +4,8 @@ import Query
 /// The text of `.help` and `.help TOPIC`: built from the same tables that the parser, the
 /// function registry and the meta-commands use, so it cannot drift from what runs.
 public enum HelpTopics {
-    /// One stage's help: how to write it, what it does, an example on the demo data.
-    public struct StageHelp: Sendable {
-        /// The stage keyword.
-        public let name: String
-        /// How to write it.
-        public let usage: String
-        /// One sentence on what it does.
-        public let summary: String
-        /// A statement that runs on the demo data.
-        public let example: String
-    }
-
-    /// The core stages, in pipeline order.
-    public static let stages: [StageHelp] = [
-        StageHelp(name: "where", usage: "where CONDITION", summary: "Keep the rows where the condition is true (null counts as false).",
-                  example: "billing | where service_code in (\"0130\", \"0421\") and year(service_date) == 2023"),
-        StageHelp(name: "select", usage: "select COL, NEW = EXPR, …", summary: "Keep and compute these columns only, in this order.",
-                  example: "practices | select practice_id, cluster, per_1000 = listed_patients / 1000"),
-        StageHelp(name: "derive", usage: "derive NEW = EXPR, …", summary: "Add columns (or replace one of the same name); later ones may use earlier ones.",
-                  example: "billing | derive year = year(service_date), quarter = quarter(service_date)"),
-        StageHelp(name: "summarize", usage: "summarize NEW = AGG(…), … [by COL, …]", summary: "One row per group with aggregates; groups come sorted by the `by` columns.",
-                  example: "billing | summarize services = sum(count), patients = count_distinct(patient_id) by practice_id"),
-        StageHelp(name: "join", usage: "join [left|inner] DATASET on COL [= COL]", summary: "Add the columns of another dataset where the key matches (left keeps unmatched rows).",
-                  example: "practices | join left palliation on practice_id"),
-        StageHelp(name: "sort", usage: "sort COL [desc], …", summary: "Order the rows (nulls last); ties keep their order.",
-                  example: "practices | sort listed_patients desc"),
-        StageHelp(name: "take", usage: "take N", summary: "Keep the first N rows.", example: "billing | take 5"),
-        StageHelp(name: "distinct", usage: "distinct COL, …", summary: "One row per distinct combination of the columns, sorted.",
-                  example: "practices | distinct cluster"),
-        StageHelp(name: "rename", usage: "rename OLD as NEW, …", summary: "Give columns new names.",
-                  example: "practices | rename listed_patients as sikrede"),
-        StageHelp(name: "chart", usage: "chart bar|funnel|likert|trend|slope COL … [ref COL, …] [errors L U] [title \"…\"] [period \"…\"] to \"x.svg\"",
-                  summary: "Draw the rows as an SVG chart (or write its data with a .csv path), with disclosure control; the last stage.",
-                  example: "practices | compare listed_patients per 1000 listed_patients within cluster | where cluster == \"Næstved 1\" | chart bar practice_name rate ref group_rate, overall_rate to \"out/naestved.svg\""),
-        StageHelp(name: "pack", usage: "pack NAME VALUE [ref COL, …] [errors L U] by UNIT [within GROUP] to \"DIR\"",
-                  summary: "Per-practice folders with a bar chart and its data, the practice named and the others as letters; a cluster overview.",
-                  example: "practices | compare listed_patients per 1000 listed_patients within cluster | pack practice_name rate ref group_rate by practice_id within cluster to \"out/pakker\""),
-    ]
+    /// The core stages, in pipeline order (from the parser's own table).
+    public static var stages: [CoreStage] { CoreStage.table }
 
     /// Every topic `.help` knows.
     public static var topicNames: [String] {
@@ -50,7 +14,25 @@ public enum HelpTopics {
     }
 
     /// The first page of `.help`; the settings line comes from `Settings.known`, so it lists them all.
-    static var overview: String { overviewText.replacingOccurrences(of: "{settings}", with: Settings.known.map(\.name).joined(separator: ", ")) }
+    /// Text broken into lines of at most `width` characters at spaces.
+    static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = [], current = ""
+        for word in text.split(separator: " ") {
+            if !current.isEmpty, current.count + word.count + 1 > width { lines.append(current); current = "" }
+            current += (current.isEmpty ? "" : " ") + word
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
+
+    /// The first page of `.help`: the settings, stages and plugin stages come from their tables.
+    static func overview(_ pluginStages: [String: Stage]) -> String {
+        let core = CoreStage.table.filter { $0.name != "chart" && $0.name != "pack" }.map(\.name)
+        let plugins = wrap(pluginStages.values.sorted { ($0.plugin, $0.name) < ($1.plugin, $1.name) }.map(\.name).joined(separator: ", "), width: 72)
+        return overviewText.replacingOccurrences(of: "{settings}", with: Settings.known.map(\.name).joined(separator: ", "))
+            .replacingOccurrences(of: "{stages}", with: core.joined(separator: ", "))
+            .replacingOccurrences(of: "{plugins}", with: plugins.joined(separator: "\n" + String(repeating: " ", count: 20)))
+    }
 
     static let overviewText = """
     klynge — analytics for general-practice quality clusters (klynger)
@@ -66,9 +48,9 @@ public enum HelpTopics {
       billing | where year(service_date) == 2023 | summarize services = sum(count) by practice_id
     A line that starts with | continues the last result (_).
 
-    Stages: where, select, derive, summarize, join, sort, take, distinct, rename
-    Analysis (plugins): rate, proportion, compare, funnel, variation, standardize, followup,
-                        likert, topbox, comments — .plugins lists them
+    Stages: {stages}
+    Analysis (plugins): {plugins}
+                    — .plugins lists them, with where each came from
     Output: export … to "x.csv" as excel · | chart bar … to "x.svg" · | pack … to "DIR"
             (small counts are hidden as <5 in everything that leaves the shell)
     More:   .help stages · .help functions · .help aggregates · .help commands · .help loading · .help STAGE
@@ -114,7 +96,7 @@ public enum HelpTopics {
     public static func help(_ topic: String, stages pluginStages: [String: Stage] = [:]) -> [Outcome] {
         let t = topic.lowercased().trimmingCharacters(in: .whitespaces)
         switch t {
-        case "": return [.text(overview + "\n")]
+        case "": return [.text(overview(pluginStages) + "\n")]
         case "stages":
             let core = stages.map { "  \(pad($0.usage, 42)) \($0.summary)" }
             let plugins = pluginStages.values.sorted { $0.name < $1.name }.map { "  \(pad($0.usage, 42)) \($0.summary)" }
@@ -127,7 +109,7 @@ public enum HelpTopics {
             return [.text(list.map { "  \(pad($0.signature, 24)) \($0.summary)" }.joined(separator: "\n") + "\n")]
         case "commands", "meta":
             return [.text(MetaCommand.table.map { "  \(pad($0.usage, 38)) \($0.summary)" }.joined(separator: "\n") + "\n")]
-        case "statements": return [.text(overview + "\n")]
+        case "statements": return [.text(overview(pluginStages) + "\n")]
         case "loading", "load": return [.text(loading + "\n")]
         case "types": return [.text(types + "\n")]
         case "keys": return [.text(keys + "\n")]
@@ -150,3 +132,4 @@ public enum HelpTopics {
 
     static func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s : s + String(repeating: " ", count: w - s.count) }
 }
+

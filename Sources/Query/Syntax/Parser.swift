@@ -22,7 +22,7 @@ public struct Parser {
     let pluginStages: [String: Stage]
 
     /// The stage keywords, in the order `.help` lists them.
-    public static let stageNames = ["where", "select", "derive", "summarize", "join", "sort", "take", "distinct", "rename", "chart", "pack"]
+    public static var stageNames: [String] { CoreStage.table.map(\.name) }
     /// The statement keywords.
     public static let statementKeywords = ["load", "let", "export", "set"]
     /// Words that continue a stage and so cannot begin a statement.
