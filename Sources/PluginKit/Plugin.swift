@@ -27,7 +27,8 @@ extension Plugin {
 
 /// The version of this API: a plugin built for another is refused before any of its code runs.
 public enum PluginAPI {
-    /// The API version plugins are built against; it changes when `Plugin`, `Stage`, `Exporter` or what they expose changes.
+    /// The API version this klynge speaks; it changes when `Plugin`, `Stage`, `Exporter` or what
+    /// they expose changes (and `compiledVersion` with it).
     public static let version = 1
     /// klynge's own version, shown for built-in plugins.
     public static let hostVersion = "0.4"
@@ -109,4 +110,26 @@ public struct PluginRegistry: Sendable {
 
     /// Every sink, in registration order (built-ins first, so `.csv` means csv).
     public var exporters: [Exporter] { entries.flatMap(\.plugin.exporters) }
+}
+
+/// What a Swift plugin library hands the host: its plugins, boxed so they cross the C entry point.
+///
+/// A library exports two C functions (Plugins/README.md): `klynge_plugin_api_version`, returning
+/// `PluginAPI.compiledVersion` (inlined into the plugin when it is compiled, so it says which API
+/// it was built for), and `klynge_plugin_create`, returning `PluginBox(…).retainedPointer`.
+public final class PluginBox {
+    /// The plugins the library adds.
+    public let plugins: [Plugin]
+    /// Boxes plugins.
+    public init(_ plugins: [Plugin]) { self.plugins = plugins }
+    /// The box as the pointer `klynge_plugin_create` returns; the host takes ownership.
+    public var retainedPointer: UnsafeMutableRawPointer { Unmanaged.passRetained(self).toOpaque() }
+    /// The box behind a pointer from `klynge_plugin_create`, owned by the caller from now on.
+    public static func take(_ pointer: UnsafeMutableRawPointer) -> PluginBox { Unmanaged<PluginBox>.fromOpaque(pointer).takeRetainedValue() }
+}
+
+extension PluginAPI {
+    /// The API version as compiled into the caller: a plugin's `klynge_plugin_api_version` returns
+    /// this, and since it is inlined, it is the version of the PluginKit the plugin was built with.
+    @inlinable public static var compiledVersion: Int32 { 1 }
 }

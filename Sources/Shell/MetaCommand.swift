@@ -67,6 +67,14 @@ public struct MetaCommand: Sendable {
             return [.result(Table.from(names: ["plugin", "version", "origin", "kind", "name", "usage", "summary"],
                                        types: [.text, .text, .text, .text, .text, .text, .text], rows: rows))]
         },
+        MetaCommand(name: "load", aliases: [], usage: ".load PATH", summary: "Load plugins: a plugin folder (klynge-plugin.json), a Swift plugin library (.so), or a folder of them.",
+                    argument: .file) { session, argument in
+            guard !argument.isEmpty else { return [.error(Diagnostic("usage: .load PATH", at: SourceRange(0, 5)), source: ".load")] }
+            return PluginLoader.load(session.resolve(path: argument), into: session, mustExist: true).map { outcome in
+                if case .error(let d, _) = outcome { return .error(Diagnostic(d.message, at: SourceRange(6, 6 + argument.count), suggestion: d.suggestion), source: ".load \(argument)") }
+                return outcome
+            }
+        },
         MetaCommand(name: "schema", aliases: ["describe", "d"], usage: ".schema NAME", summary: "Per column of a dataset: type, nulls, distinct values, min and max.",
                     argument: .dataset) { session, argument in
             let name = argument.isEmpty ? "_" : argument

@@ -19,6 +19,10 @@ struct Klynge: ParsableCommand {
           klynge --demo
           klynge -c 'load b "billing.csv"' -c 'b | summarize n = count() by service_code' --format csv > counts.csv
           klynge analysis.klynge
+          klynge --plugins ./my-plugins analysis.klynge
+
+        Plugins are loaded from $XDG_DATA_HOME/klynge/plugins (~/.local/share/klynge/plugins),
+        from ./klynge-plugins beside the script (or in the working folder), and from each --plugins DIR.
         """,
         version: "0.1.0")
 
@@ -34,6 +38,9 @@ struct Klynge: ParsableCommand {
     @Flag(name: .customLong("no-history"), help: "Do not read or write the history file.")
     var noHistory = false
 
+    @Option(name: .customLong("plugins"), help: ArgumentHelp("Load the plugins in a folder (repeatable): plugin folders with klynge-plugin.json, or Swift plugin libraries (.so).", valueName: "dir"))
+    var pluginFolders: [String] = []
+
     @Argument(help: ArgumentHelp("A script of statements to run.", valueName: "file"))
     var file: String?
 
@@ -48,6 +55,13 @@ struct Klynge: ParsableCommand {
         if let format { session.settings.format = OutputFormat(userName: format)! }
         let printer = Printer(session: session)
         session.progress = printer.progressReporter()
+        // The usual folders quietly (only problems are shown); folders asked for by name say what they added.
+        for folder in PluginLoader.defaultFolders(besideScript: file, workingDirectory: session.workingDirectory) {
+            printer.show(PluginLoader.load(folder, into: session, mustExist: false).filter { if case .info = $0 { return false } else { return true } })
+        }
+        for folder in pluginFolders {
+            if printer.show(PluginLoader.load(session.resolve(path: folder), into: session, mustExist: true)) { throw ExitCode(2) }
+        }
         if demo {
             for (name, table) in DemoData.datasets() { session.define(name, table, origin: "demo") }
             printer.show([.info("demo data: " + session.datasetNames.map { "\($0) (\(session.datasets[$0]!.rowCount) rows)" }.joined(separator: ", "))])

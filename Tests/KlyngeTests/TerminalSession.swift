@@ -14,7 +14,7 @@ final class TerminalSession {
         folder = TestEnvironment.temporaryFolder("tty")
         if let editrc { try editrc.write(to: folder.appendingPathComponent(".editrc"), atomically: true, encoding: .utf8) }
         let binary = TestEnvironment.binary!.path
-        let command = "cd \(folder.path) && env -u LANG -u LC_ALL -u LC_CTYPE -u XDG_STATE_HOME HOME=\(folder.path) NO_COLOR=1 "
+        let command = "cd \(folder.path) && env -u LANG -u LC_ALL -u LC_CTYPE -u XDG_STATE_HOME -u XDG_DATA_HOME HOME=\(folder.path) NO_COLOR=1 "
             + "\(binary) \(arguments.joined(separator: " ")); echo EXIT=$? > \(folder.path)/exit-status; sleep 30"
         try tmux(["new-session", "-d", "-s", "k", "-x", "120", "-y", "40", command])
     }

@@ -37,6 +37,9 @@ public enum TestEnvironment {
         return nil
     }()
 
+    /// An empty folder that stands in for the user's data folder while tests run the binary.
+    public static let emptyDataHome = temporaryFolder("data-home")
+
     /// A new empty temporary folder.
     public static func temporaryFolder(_ label: String) -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("klynge-\(label)-\(UUID().uuidString)")
@@ -62,6 +65,8 @@ public enum TestEnvironment {
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
         var env = ProcessInfo.processInfo.environment
+        // The user's own plugins (~/.local/share/klynge/plugins) must not change what a test sees.
+        env["XDG_DATA_HOME"] = emptyDataHome.path
         for (k, v) in environment { env[k] = v }
         process.environment = env
         let out = Pipe(), err = Pipe(), inPipe = Pipe()
