@@ -76,7 +76,7 @@ public struct PluginRegistry: Sendable {
         func owner(_ entry: Entry) -> String { "plugin '\(entry.plugin.name)' (\(entry.origin))" }
         let incoming = "plugin '\(plugin.name)' (\(origin))"
         if let existing = entries.first(where: { $0.plugin.name == plugin.name }) {
-            throw PluginClash(what: "the name '\(plugin.name)'", existing: owner(existing), incoming: incoming)
+            throw PluginClash(what: "name '\(plugin.name)'", existing: owner(existing), incoming: incoming)
         }
         var seen: Set<String> = []
         for stage in plugin.stages {

@@ -91,6 +91,21 @@ public enum TestEnvironment {
                    status: process.terminationStatus)
     }
 
+    /// A python3 on the PATH (for the example process plugins), when there is one.
+    public static let python3: URL? = {
+        for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+            let url = URL(fileURLWithPath: "\(folder)/python3")
+            if FileManager.default.isExecutableFile(atPath: url.path), let r = try? run(url, ["-c", "pass"]), r.status == 0 { return url }
+        }
+        return nil
+    }()
+
+    /// The plugin fixtures that misbehave on purpose (Tests/PluginFixtures).
+    public static let pluginFixtures = repositoryRoot.appendingPathComponent("Tests/PluginFixtures")
+
+    /// The example plugins (Plugins/Examples).
+    public static let pluginExamples = repositoryRoot.appendingPathComponent("Plugins/Examples")
+
     /// A python3 that can import numpy (for the data generator), when there is one.
     public static let pythonWithNumpy: URL? = {
         for path in ["/usr/bin/python3", "/usr/local/bin/python3"] + (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/python3" } {

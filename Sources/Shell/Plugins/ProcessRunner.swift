@@ -32,6 +32,9 @@ struct ProcessRunner {
         case cancelled
     }
 
+    /// Held while pipes are made and a child is spawned (see `run`).
+    static let spawnLock = NSLock()
+
     /// The command and its arguments; the first is looked up on PATH.
     var arguments: [String]
     /// The folder it runs in.
@@ -45,7 +48,14 @@ struct ProcessRunner {
     func run(input: Data) throws(Failure) -> Result {
         signal(SIGPIPE, SIG_IGN)   // a plugin that stops reading must not kill the shell
         var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
+        // Close-on-exec, and made under a lock with the spawn, so a plugin started at the same time by
+        // another thread cannot inherit these pipes (it would hold them open and this command's
+        // output would never end). pipe2 is not visible to Swift here, hence fcntl.
+        Self.spawnLock.lock()
+        var locked = true
+        defer { if locked { Self.spawnLock.unlock() } }
         guard pipe(&inPipe) == 0, pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw .cannotStart("no pipes: \(String(cString: strerror(errno)))") }
+        for fd in inPipe + outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -74,6 +84,8 @@ struct ProcessRunner {
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, "/bin/sh", &actions, &attributes, cArgv, cEnv)
         for fd in [inPipe[0], outPipe[1], errPipe[1]] { close(fd) }
+        Self.spawnLock.unlock()
+        locked = false
         guard spawned == 0 else {
             for fd in [inPipe[1], outPipe[0], errPipe[0]] { close(fd) }
             throw .cannotStart(String(cString: strerror(spawned)))
