@@ -6,6 +6,9 @@
 // → Output (rendering, writers) → Tabular (columns, readers).
 import PackageDescription
 
+/// The plugin package's one dynamic library: PluginKit, Tabular and Statistics.
+let pluginKit: Target.Dependency = .product(name: "KlyngePluginKit", package: "KlyngePluginKit")
+
 let package = Package(
     name: "klynge",
     products: [
@@ -14,24 +17,18 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        // Excel workbooks are ZIP packages: a maintained ZIP library rather than hand-written inflate.
-        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        // PluginKit, Tabular and Statistics: one dynamic library that Swift plugins link too.
+        .package(path: "Packages/KlyngePluginKit"),
     ],
     targets: [
-        // MARK: core
-        .target(name: "Tabular", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        .target(name: "Query", dependencies: ["Tabular", "PluginKit", "Statistics"]),
-        .target(name: "Output", dependencies: ["Tabular", "PluginKit"]),
-        .target(name: "Shell", dependencies: ["Query", "Output", "Tabular", "PluginKit", "RatesPlugin", "SurveyPlugin"]),
-        .systemLibrary(
-            name: "CRmath", path: "Sources/CRmath", pkgConfig: "libRmath",
-            providers: [.apt(["r-mathlib"])]),
-        .target(name: "Statistics", dependencies: ["CRmath"]),
-        .target(name: "PluginKit", dependencies: ["Tabular", "Statistics"]),
+        // MARK: core (Tabular, Statistics and PluginKit live in Packages/KlyngePluginKit)
+        .target(name: "Query", dependencies: [pluginKit]),
+        .target(name: "Output", dependencies: [pluginKit]),
+        .target(name: "Shell", dependencies: ["Query", "Output", pluginKit, "RatesPlugin", "SurveyPlugin"]),
 
         // MARK: built-in plugins (written against PluginKit only, as a third party would)
-        .target(name: "RatesPlugin", dependencies: ["PluginKit", "Tabular", "Statistics"], path: "Plugins/Rates"),
-        .target(name: "SurveyPlugin", dependencies: ["PluginKit", "Tabular", "Statistics"], path: "Plugins/Survey"),
+        .target(name: "RatesPlugin", dependencies: [pluginKit], path: "Plugins/Rates"),
+        .target(name: "SurveyPlugin", dependencies: [pluginKit], path: "Plugins/Survey"),
 
         // MARK: front end
         .systemLibrary(
@@ -41,19 +38,19 @@ let package = Package(
         .executableTarget(
             name: "klynge",
             dependencies: [
-                "Shell", "Output", "Tabular", "CEditShim",
+                "Shell", "Output", pluginKit, "CEditShim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         // MARK: tests
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "TabularTests", dependencies: ["Tabular", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "QueryTests", dependencies: ["Query", "Tabular"]),
-        .testTarget(name: "OutputTests", dependencies: ["Output", "Tabular", "TestSupport"]),
-        .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "RatesPluginTests", dependencies: ["RatesPlugin", "PluginKit", "Shell", "Tabular", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "SurveyPluginTests", dependencies: ["SurveyPlugin", "Shell", "Tabular", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ShellTests", dependencies: ["Shell", "Query", "Tabular", "Output", "TestSupport"]),
+        .testTarget(name: "TabularTests", dependencies: [pluginKit, "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "QueryTests", dependencies: ["Query", pluginKit]),
+        .testTarget(name: "OutputTests", dependencies: ["Output", pluginKit, "TestSupport"]),
+        .testTarget(name: "StatisticsTests", dependencies: [pluginKit], resources: [.copy("Fixtures")]),
+        .testTarget(name: "RatesPluginTests", dependencies: ["RatesPlugin", pluginKit, "Shell", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SurveyPluginTests", dependencies: ["SurveyPlugin", "Shell", pluginKit, "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ShellTests", dependencies: ["Shell", "Query", pluginKit, "Output", "TestSupport"]),
         .testTarget(name: "KlyngeTests", dependencies: ["TestSupport"], exclude: ["Scripts"], resources: [.copy("Fixtures")]),
     ]
 )

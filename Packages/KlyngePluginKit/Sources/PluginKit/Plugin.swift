@@ -131,5 +131,5 @@ public final class PluginBox {
 extension PluginAPI {
     /// The API version as compiled into the caller: a plugin's `klynge_plugin_api_version` returns
     /// this, and since it is inlined, it is the version of the PluginKit the plugin was built with.
-    @inlinable public static var compiledVersion: Int32 { 1 }
+    @_alwaysEmitIntoClient public static var compiledVersion: Int32 { 1 }
 }
