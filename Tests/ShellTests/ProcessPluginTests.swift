@@ -119,3 +119,25 @@ struct ProcessPluginTests {
         #expect(again.errors.first?.message == "name 'trend' of plugin 'trend' (\(trend)) clashes with the name 'trend' of plugin 'trend' (\(trend)); the plugin was not loaded")
     }
 }
+
+/// The R example (Plugins/Examples/poisson-z), when Rscript is installed.
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/Rscript"), "needs Rscript for the R example plugin"))
+struct RPluginTests {
+    @Test func poissonZMatchesTheFormula() throws {
+        let session = demoSession()
+        let outcomes = PluginLoader.load(TestEnvironment.pluginExamples.appendingPathComponent("poisson-z").path, into: session, mustExist: true)
+        try #require(outcomes.errors.isEmpty, "\(outcomes.errors.map(\.message))")
+        session.define("u", Table.from(names: ["unit", "x", "n"], types: [.text, .integer, .integer], rows: [
+            [.text("A"), .integer(30), .integer(1000)], [.text("B"), .integer(10), .integer(1000)], [.text("C"), .null, .integer(500)],
+        ]), origin: "test")
+        let out = session.execute("u | poisson_z x per n")
+        try #require(out.errors.isEmpty, "\(out.errors.map(\.message))")
+        let t = try #require(out.tables.first)
+        #expect(t.columnNames == ["unit", "x", "n", "expected", "z", "p_value"])
+        // Pooled over the rows with a count: 40 / 2000; A expects 20, z = 10/√20.
+        #expect(abs(t.values("expected")[0].doubleValue! - 20) < 1e-12)
+        #expect(abs(t.values("z")[0].doubleValue! - 10 / 20.0.squareRoot()) < 1e-12)
+        #expect(abs(t.values("p_value")[1].doubleValue! - erfc((10 / 20.0.squareRoot()) / 2.0.squareRoot())) < 1e-12)
+        #expect(t.values("z")[2].isNull && abs(t.values("expected")[2].doubleValue! - 10) < 1e-12)
+    }
+}
