@@ -14,7 +14,7 @@ struct DoublingPlugin: Plugin {
                parameters: [Parameter(keyword: nil, placeholder: "X")],
                outputs: { (input, shapes) throws(StageError) -> [Field] in
                    guard shapes.types[""]?.isNumeric == true else { throw StageError("X must be a number", argument: "") }
-                   return input + [Field("doubled", .decimal)]
+                   return input + [Field("doubled", .decimal, role: .statistic)]
                },
                run: { (table, arguments) throws(StageError) -> Table in
                    let x = arguments.columns[""]!

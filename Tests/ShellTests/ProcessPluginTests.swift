@@ -141,3 +141,26 @@ struct RPluginTests {
         #expect(t.values("z")[2].isNull && abs(t.values("expected")[2].doubleValue! - 10) < 1e-12)
     }
 }
+
+/// The minimal Python program on Plugins/README.md works as the page says.
+@Suite(.enabled(if: TestEnvironment.python3 != nil, "needs python3"))
+struct PluginGuideTests {
+    @Test func theGuidesPythonExampleRuns() throws {
+        let guide = try String(contentsOf: TestEnvironment.pluginExamples.deletingLastPathComponent().appendingPathComponent("README.md"), encoding: .utf8)
+        let start = try #require(guide.range(of: "```python\n"))
+        let end = try #require(guide.range(of: "```", range: start.upperBound..<guide.endIndex))
+        let folder = TestEnvironment.temporaryFolder("guide-plugin")
+        try String(guide[start.upperBound..<end.lowerBound]).write(to: folder.appendingPathComponent("double.py"), atomically: true, encoding: .utf8)
+        try """
+            {"name": "doubling", "version": "0.1", "api": 1, "command": ["python3", "double.py"],
+             "stages": [{"name": "double", "usage": "double X", "summary": "Adds doubled = 2·X.", "keep_input": true,
+                         "parameters": [{"keyword": null, "placeholder": "X", "required": true, "type": "number"}],
+                         "outputs": [{"name": "doubled", "type": "decimal", "role": "statistic"}]}]}
+            """.write(to: folder.appendingPathComponent("klynge-plugin.json"), atomically: true, encoding: .utf8)
+        let session = demoSession()
+        #expect(PluginLoader.load(folder.path, into: session, mustExist: true).errors.isEmpty)
+        let t = try #require(session.execute("practices | double listed_patients | take 3").tables.first)
+        #expect(t.values("doubled").map(\.doubleValue) == t.values("listed_patients").map { $0.doubleValue.map { $0 * 2 } })
+        #expect(session.execute("practices | double cluster").errors.first?.message == "X must be a number, not text")
+    }
+}
