@@ -1,4 +1,5 @@
 import Foundation
+import Statistics
 import Tabular
 
 /// Deterministic demo data for one Danish region, with the shape of `shared/bench/gen_data.py`'s
@@ -8,18 +9,13 @@ import Tabular
 /// Everything is synthetic and made from a fixed seed, so the demo and the tests that use it
 /// always see the same numbers. Patient keys are random tokens, never CPR numbers.
 public enum DemoData {
-    /// A small, fast, seeded random number generator (SplitMix64).
+    /// A seeded generator with the draws the demo needs.
     struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-        mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+        var base: SeededRandom
+        init(state: UInt64) { base = SeededRandom(seed: state) }
+        mutating func next() -> UInt64 { base.next() }
+        mutating func uniform() -> Double { base.uniform() }
+        mutating func int(_ n: Int) -> Int { base.int(n) }
         mutating func normal() -> Double {
             let u = max(uniform(), 1e-12), v = uniform()
             return (-2 * Foundation.log(u)).squareRoot() * cos(2 * .pi * v)

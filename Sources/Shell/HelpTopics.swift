@@ -1,3 +1,4 @@
+import Output
 import PluginKit
 import Query
 
@@ -14,21 +15,10 @@ public enum HelpTopics {
     }
 
     /// The first page of `.help`; the settings line comes from `Settings.known`, so it lists them all.
-    /// Text broken into lines of at most `width` characters at spaces.
-    static func wrap(_ text: String, width: Int) -> [String] {
-        var lines: [String] = [], current = ""
-        for word in text.split(separator: " ") {
-            if !current.isEmpty, current.count + word.count + 1 > width { lines.append(current); current = "" }
-            current += (current.isEmpty ? "" : " ") + word
-        }
-        if !current.isEmpty { lines.append(current) }
-        return lines
-    }
-
     /// The first page of `.help`: the settings, stages and plugin stages come from their tables.
     static func overview(_ pluginStages: [String: Stage]) -> String {
         let core = CoreStage.table.filter { $0.name != "chart" && $0.name != "pack" }.map(\.name)
-        let plugins = wrap(pluginStages.values.sorted { ($0.plugin, $0.name) < ($1.plugin, $1.name) }.map(\.name).joined(separator: ", "), width: 72)
+        let plugins = wrapped(pluginStages.values.sorted { ($0.plugin, $0.name) < ($1.plugin, $1.name) }.map(\.name).joined(separator: ", "), width: 72)
         return overviewText.replacingOccurrences(of: "{settings}", with: Settings.known.map(\.name).joined(separator: ", "))
             .replacingOccurrences(of: "{stages}", with: core.joined(separator: ", "))
             .replacingOccurrences(of: "{plugins}", with: plugins.joined(separator: "\n" + String(repeating: " ", count: 20)))

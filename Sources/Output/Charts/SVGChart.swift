@@ -13,15 +13,7 @@ public enum SVGChart {
     }
 
     /// Text broken into lines of at most `width` characters at spaces.
-    static func wrap(_ text: String, _ width: Int) -> [String] {
-        var lines: [String] = [], current = ""
-        for word in text.split(separator: " ") {
-            if !current.isEmpty, current.count + word.count + 1 > width { lines.append(current); current = "" }
-            current += (current.isEmpty ? "" : " ") + word
-        }
-        if !current.isEmpty { lines.append(current) }
-        return lines
-    }
+    static func wrap(_ text: String, _ width: Int) -> [String] { wrapped(text, width: width) }
 
     /// A "nice" axis maximum and step for values up to `maximum`.
     static func axis(_ maximum: Double) -> (max: Double, step: Double) {

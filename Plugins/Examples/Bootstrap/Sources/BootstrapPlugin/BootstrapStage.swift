@@ -1,9 +1,10 @@
 import PluginKit
+import Statistics
 import Tabular
 
 /// `bootstrap X [by G] [median] [replicates R] [seed S]`: one row per group with the mean (or
 /// median) of X and its 95% percentile-bootstrap interval from R resamples (default 2000) drawn
-/// with a seeded generator (default seed 1), so a result is the same on every machine.
+/// with klynge's `SeededRandom` (default seed 1), so a result is the same on every machine.
 enum BootstrapStage {
     static let stage = Stage(
         name: "bootstrap", usage: "bootstrap X [by G] [median] [replicates R] [seed S]",
@@ -46,16 +47,17 @@ enum BootstrapStage {
                 if values.count < 2 {
                     row += [values.first.map(Value.decimal) ?? .null, .null, .null, .integer(0), .text("not reported: fewer than 2 values")]
                 } else {
-                    var random = SplitMix64(seed: seed)
+                    var random = SeededRandom(seed: seed)
                     var estimates: [Double] = []
                     estimates.reserveCapacity(replicates)
                     var sample = [Double](repeating: 0, count: values.count)
                     for _ in 0..<replicates {
-                        for i in sample.indices { sample[i] = values[Int(random.next() % UInt64(values.count))] }
+                        for i in sample.indices { sample[i] = values[random.int(values.count)] }
                         estimates.append(statistic(sample, median: median))
                     }
                     estimates.sort()
-                    row += [.decimal(statistic(values, median: median)), .decimal(quantile(estimates, 0.025)), .decimal(quantile(estimates, 0.975)),
+                    row += [.decimal(statistic(values, median: median)), .decimal(Quantile.type7(sorted: estimates, 0.025)!),
+                            .decimal(Quantile.type7(sorted: estimates, 0.975)!),
                             .integer(Int64(replicates)), .text("percentile bootstrap of the \(median ? "median" : "mean"), seed \(seed)")]
                 }
                 rows.append(row)
@@ -68,26 +70,6 @@ enum BootstrapStage {
 
     static func statistic(_ values: [Double], median: Bool) -> Double {
         guard median else { return values.reduce(0, +) / Double(values.count) }
-        return quantile(values.sorted(), 0.5)
-    }
-
-    /// R's type-7 quantile of sorted values.
-    static func quantile(_ sorted: [Double], _ p: Double) -> Double {
-        let h = Double(sorted.count - 1) * p
-        let lo = Int(h.rounded(.down)), hi = min(lo + 1, sorted.count - 1)
-        return sorted[lo] + (h - Double(lo)) * (sorted[hi] - sorted[lo])
-    }
-}
-
-/// SplitMix64 (Steele, Lea and Flood 2014): small, fast, and the same sequence on every machine.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        return Quantile.type7(sorted: values.sorted(), 0.5)!
     }
 }
