@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import PluginKit
 import Shell
@@ -111,5 +112,36 @@ struct EventsPlugin: Plugin {
         }
         #expect(throws: PluginClash.self) { try s.register(Core(), origin: "x") }
         #expect(s.plugins.entries.count == BuiltInPlugins.all.count)
+    }
+}
+
+/// A plugin adds an export format: chosen by its extension, handed the table after disclosure control.
+struct TSVPlugin: Plugin {
+    var name: String { "tsv" }
+    var summary: String { "Tab-separated values." }
+    var stages: [Stage] { [] }
+    var exporters: [Exporter] {
+        [Exporter(name: "tsv", sink: .export, extensions: ["tsv"], usage: "export PIPELINE to \"x.tsv\"", summary: "Tab-separated values.") { table, request, context throws(StageError) in
+            var text = table.columnNames.joined(separator: "\t") + "\n"
+            for r in 0..<table.rowCount { text += table.columns.map { $0.value(at: r).description }.joined(separator: "\t") + "\n" }
+            do { try text.write(toFile: context.path, atomically: true, encoding: .utf8) } catch {
+                throw StageError("cannot write \(request.path)", argument: "path")
+            }
+            return "wrote \(table.rowCount) rows to \(request.path) (tsv); \(context.disclosure)"
+        }]
+    }
+}
+
+@Suite struct PluginExporterTests {
+    @Test func aPluginsFormatIsChosenByItsExtensionAfterDisclosureControl() throws {
+        let s = Session(workingDirectory: TestEnvironment.temporaryFolder("tsv").path, plugins: BuiltInPlugins.all + [TSVPlugin()])
+        for (name, table) in demo { s.define(name, table, origin: "demo") }
+        let out = s.execute("export practices | select practice_id, n = if(listed_patients > 5000, 2, 40) to \"x.tsv\"")
+        #expect(out.errors.isEmpty, "\(out.errors.map(\.message))")
+        let text = try String(contentsOfFile: s.resolve(path: "x.tsv"), encoding: .utf8)
+        #expect(text.hasPrefix("practice_id\tn\n") && text.contains("\t<5\n") && !text.contains("\t2\n"))
+        #expect(out.infos.last?.hasPrefix("wrote 66 rows to x.tsv (tsv); disclosure control:") == true)
+        // Without the plugin, .tsv is an error that lists the formats there are.
+        #expect(demoSession().execute("export practices to \"x.tsv\"").errors.first?.message == "klynge cannot export '.tsv' files")
     }
 }

@@ -164,3 +164,18 @@ struct PluginGuideTests {
         #expect(session.execute("practices | double cluster").errors.first?.message == "X must be a number, not text")
     }
 }
+
+/// Ctrl-C stops a process plugin (and what it started) and leaves the session as it was.
+@Suite(.enabled(if: TestEnvironment.python3 != nil, "needs python3"))
+struct ProcessPluginCancelTests {
+    @Test func ctrlCStopsAHangingPlugin() throws {
+        let session = demoSession()
+        #expect(PluginLoader.load(TestEnvironment.pluginFixtures.appendingPathComponent("hang").path, into: session, mustExist: true).errors.isEmpty)
+        let pressed = Date().addingTimeInterval(0.5)
+        let started = Date()
+        let out = Interrupt.$scoped.withValue({ Date() > pressed }) { session.execute("let x = practices | hang_stage listed_patients") }
+        #expect(out.errors.first?.message == "cancelled (Ctrl-C): plugin 'hang' was stopped; nothing was changed")
+        #expect(Date().timeIntervalSince(started) < 1.9, "stopped by Ctrl-C, not by the 2 s time limit")
+        #expect(session.datasets["x"] == nil)
+    }
+}
