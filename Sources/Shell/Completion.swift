@@ -72,7 +72,7 @@ public struct Completion: Sendable, Equatable {
             }
             return pick(word, ["on"], suffix: " ")
         }
-        var words = columns + ScalarFunctions.names.map { $0 + "(" }
+        var words = columns + (ScalarFunctions.names + session.plugins.functions.keys.sorted()).map { $0 + "(" }
         if keyword == "summarize" { words += AggregateFunctions.names.map { $0 + "(" } + ["by"] }
         if keyword == "sort" { words += ["desc", "asc"] }
         if keyword == "rename" { words += ["as"] }

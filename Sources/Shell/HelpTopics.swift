@@ -83,7 +83,7 @@ public enum HelpTopics {
     """
 
     /// The outcome of `.help [topic]`.
-    public static func help(_ topic: String, stages pluginStages: [String: Stage] = [:]) -> [Outcome] {
+    public static func help(_ topic: String, stages pluginStages: [String: Stage] = [:], functions pluginFunctions: [String: Function] = [:]) -> [Outcome] {
         let t = topic.lowercased().trimmingCharacters(in: .whitespaces)
         switch t {
         case "": return [.text(overview(pluginStages) + "\n")]
@@ -93,7 +93,9 @@ public enum HelpTopics {
             return [.text((core + (plugins.isEmpty ? [] : ["", "  from plugins (.plugins):"] + plugins)).joined(separator: "\n") + "\n")]
         case "functions":
             let list = ScalarFunctions.names.compactMap { ScalarFunctions.all[$0] }
-            return [.text(list.map { "  \(pad($0.signature, 40)) \($0.summary)" }.joined(separator: "\n") + "\n")]
+            let fromPlugins = pluginFunctions.values.sorted { $0.name < $1.name }.map { "  \(pad($0.signature, 40)) \($0.summary)" }
+            return [.text((list.map { "  \(pad($0.signature, 40)) \($0.summary)" } + (fromPlugins.isEmpty ? [] : ["", "  from plugins (.plugins):"] + fromPlugins))
+                .joined(separator: "\n") + "\n")]
         case "aggregates":
             let list = AggregateFunctions.names.compactMap { AggregateFunctions.all[$0] }
             return [.text(list.map { "  \(pad($0.signature, 24)) \($0.summary)" }.joined(separator: "\n") + "\n")]
@@ -113,6 +115,7 @@ public enum HelpTopics {
                 return [.text("\(s.usage)\n  \(s.summary)\n  example: \(s.example)\n")]
             }
             if let f = ScalarFunctions.all[t] { return [.text("\(f.signature)\n  \(f.summary)\n")] }
+            if let f = pluginFunctions[t] { return [.text("\(f.signature)\n  \(f.summary)\n")] }
             if let f = AggregateFunctions.all[t] { return [.text("\(f.signature)   (in summarize)\n  \(f.summary)\n")] }
             if let c = MetaCommand.find(t.hasPrefix(".") ? String(t.dropFirst()) : t) { return [.text("\(c.usage)\n  \(c.summary)\n")] }
             let d = Diagnostic.unknown("help topic", topic, at: SourceRange(6, 6 + topic.count), candidates: topicNames)

@@ -42,7 +42,7 @@ public struct MetaCommand: Sendable {
     public static let table: [MetaCommand] = [
         MetaCommand(name: "help", aliases: ["h", "?"], usage: ".help [TOPIC]", summary: "Show help: statements, stages, functions, a stage or function by name.",
                     argument: .words(HelpTopics.topicNames)) { session, argument in
-            HelpTopics.help(argument, stages: session.stages)
+            HelpTopics.help(argument, stages: session.stages, functions: session.plugins.functions)
         },
         MetaCommand(name: "datasets", aliases: ["tables", "ls"], usage: ".datasets", summary: "List the datasets with their rows, columns and origin.",
                     argument: .none) { session, _ in
@@ -62,6 +62,7 @@ public struct MetaCommand: Sendable {
                     [.text(p.name), .text(p.version), .text(entry.origin), .text(kind), .text(name), .text(usage), .text(summary)]
                 }
                 for stage in p.stages { rows.append(row("stage", stage.name, stage.usage, stage.summary)) }
+                for f in p.functions { rows.append(row("function", f.name, f.signature, f.summary)) }
                 for e in p.exporters { rows.append(row(e.sink.rawValue, e.name, e.usage, e.summary)) }
             }
             return [.result(Table.from(names: ["plugin", "version", "origin", "kind", "name", "usage", "summary"],

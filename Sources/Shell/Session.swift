@@ -40,7 +40,7 @@ public final class Session {
     public init(workingDirectory: String = FileManager.default.currentDirectoryPath, plugins: [Plugin] = BuiltInPlugins.all) {
         self.workingDirectory = workingDirectory
         do {
-            self.plugins = try PluginRegistry(plugins, reserved: Self.reservedNames)
+            self.plugins = try PluginRegistry(plugins, reserved: Self.reservedNames, reservedFunctions: Self.reservedFunctions)
         } catch {
             preconditionFailure("the built-in plugins clash: \(error)")
         }
@@ -52,6 +52,14 @@ public final class Session {
         Dictionary(uniqueKeysWithValues: Parser.stageNames.map { ($0, "klynge's core stage '\($0)'") })
     }
 
+    /// The built-in functions' and aggregates' names, which no plugin function may take.
+    static var reservedFunctions: [String: String] {
+        var names: [String: String] = [:]
+        for name in ScalarFunctions.all.keys { names[name] = "klynge's built-in function '\(name)'" }
+        for name in AggregateFunctions.all.keys { names[name] = "klynge's aggregate '\(name)'" }
+        return names
+    }
+
     /// Adds a plugin (from a folder, a library, `.load`); a clash of names is an error and adds nothing.
     public func register(_ plugin: Plugin, origin: String) throws(PluginClash) {
         try plugins.register(plugin, origin: origin)
@@ -59,7 +67,7 @@ public final class Session {
     }
 
     /// A planner over the session's datasets, stages and sinks.
-    public var planner: Planner { Planner(catalog: catalog, stages: stages, exporters: plugins.exporters) }
+    public var planner: Planner { Planner(catalog: catalog, stages: stages, exporters: plugins.exporters, functions: plugins.functions) }
 
     /// The dataset names users can refer to, sorted (without `_`).
     public var datasetNames: [String] { datasets.keys.filter { $0 != "_" }.sorted() }

@@ -49,6 +49,18 @@ struct SwiftPluginTests {
         #expect(again.stdout == r.stdout)
     }
 
+    @Test func itsFunctionsJoinExpressions() throws {
+        let folder = try pluginFolder(try Self.bootstrap.get())
+        let r = try TestEnvironment.run(TestEnvironment.binary!, ["--demo", "--plugins", folder.path, "--format", "csv",
+                                                                  "-c", "practices | take 1 | select lo = exact_lower(3, 95), hi = exact_upper(3, 95)",
+                                                                  "-c", "practices | derive x = exact_lower(cluster, 95)"])
+        // PHEindicatormethods' exact limits for 3 events at 95%: qchisq(0.025, 6)/2 and qchisq(0.975, 8)/2.
+        let cells = r.stdout.split(separator: "\n")[1].split(separator: ",").compactMap { Double($0) }
+        #expect(cells.count == 2 && abs(cells[0] - 0.61867212) < 1e-6 && abs(cells[1] - 8.76727307) < 1e-6)
+        #expect(r.stderr.contains("error: exact_lower needs a number as argument 1, not text"))
+        #expect(r.stderr.contains("loaded plugin 'bootstrap' 1.0.0 from \(folder.path)/libBootstrapPlugin.so: stage bootstrap; functions exact_lower, exact_upper"))
+    }
+
     @Test func dotLoadAddsItToARunningShellAndASecondLoadClashes() throws {
         let library = try Self.bootstrap.get()
         let script = """

@@ -111,6 +111,15 @@ struct EventsPlugin: Plugin {
             var stages: [Stage] { [Stage(name: "where", usage: "", summary: "", example: "", parameters: [], outputs: { i, _ in i }, run: { t, _ in t })] }
         }
         #expect(throws: PluginClash.self) { try s.register(Core(), origin: "x") }
+        struct Year: Plugin {
+            var name: String { "year" }
+            var summary: String { "" }
+            var stages: [Stage] { [] }
+            var functions: [Function] { [Function(name: "year", signature: "", summary: "", result: { _ in .integer }, run: { a, _ in a[0] })] }
+        }
+        do { try s.register(Year(), origin: "y"); Issue.record("a function named like a built-in was accepted") } catch {
+            #expect(error.description == "function 'year' of plugin 'year' (y) clashes with the function 'year' of klynge's built-in function 'year'; the plugin was not loaded")
+        }
         #expect(s.plugins.entries.count == BuiltInPlugins.all.count)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PluginKit
 import Tabular
 
 /// A function usable in expressions: its name, how it is typed, and how it runs over columns.
@@ -272,4 +273,34 @@ public enum ScalarFunctions {
             return result
         }),
     ]
+}
+
+extension ScalarFunction {
+    /// A plugin's function as one the planner and evaluator know: its errors become diagnostics at
+    /// the argument at fault, and a result column of another type than it promised is an error.
+    init(plugin f: Function) {
+        self.init(name: f.name, signature: f.signature, summary: f.summary,
+                  check: { types, ranges, call throws(Diagnostic) in
+                      do throws(StageError) {
+                          return try f.result(types)
+                      } catch {
+                          let at = error.argument.flatMap(Int.init).flatMap { $0 < ranges.count ? ranges[$0] : nil } ?? call
+                          throw Diagnostic(error.message, at: at, suggestion: error.suggestion ?? "usage: \(f.signature)")
+                      }
+                  },
+                  run: { args, rows, type in
+                      let result: Column
+                      let columns = args.map { $0.column(rows) }
+                      do throws(StageError) {
+                          result = try f.run(columns, rows)
+                      } catch {
+                          throw Diagnostic("\(f.name): \(error.message)", suggestion: error.suggestion)
+                      }
+                      guard result.count == rows, result.type == type || !result.hasValues else {
+                          throw Diagnostic("the function '\(f.name)' returned \(result.count) \(result.type) values for \(rows) rows of \(type)",
+                                           suggestion: "this is a bug in the plugin that adds \(f.name)")
+                      }
+                      return result
+                  })
+    }
 }

@@ -40,7 +40,7 @@ extension Planner {
                 throw Diagnostic("'\(name)' is neither grouped nor aggregated", at: e.range,
                                  suggestion: "add it after 'by', or aggregate it, e.g. sum(\(name))")
             }
-            if AggregateFunctions.all[name.lowercased()] != nil || ScalarFunctions.all[name.lowercased()] != nil {
+            if AggregateFunctions.all[name.lowercased()] != nil || ScalarFunctions.all[name.lowercased()] != nil || functions[name.lowercased()] != nil {
                 throw Diagnostic("unknown column '\(name)'", at: e.range, suggestion: "to call the function, write \(name)(…)")
             }
             if catalog.datasets[name] != nil {
@@ -56,8 +56,9 @@ extension Planner {
                 }
                 return try bindAggregate(aggregate, fname, args, e.range, collector)
             }
-            guard let function = ScalarFunctions.all[lower] else {
-                throw Diagnostic.unknown("function", fname.text, at: fname.range, candidates: ScalarFunctions.names + AggregateFunctions.names)
+            guard let function = ScalarFunctions.all[lower] ?? functions[lower].map(ScalarFunction.init(plugin:)) else {
+                throw Diagnostic.unknown("function", fname.text, at: fname.range,
+                                         candidates: ScalarFunctions.names + functions.keys.sorted() + AggregateFunctions.names)
             }
             var bound: [BoundExpr] = []
             for a in args { bound.append(try bind(a, schema, collector)) }

@@ -13,12 +13,15 @@ public struct Planner {
     public let stages: [String: Stage]
     /// The sinks (export formats, chart kinds, pack), in registration order.
     public let exporters: [Exporter]
+    /// The plugins' scalar functions, by name.
+    public let functions: [String: Function]
 
-    /// Creates a planner over a catalog, the plugin stages and the sinks.
-    public init(catalog: Catalog, stages: [String: Stage] = [:], exporters: [Exporter] = []) {
+    /// Creates a planner over a catalog, the plugin stages, the sinks and the plugin functions.
+    public init(catalog: Catalog, stages: [String: Stage] = [:], exporters: [Exporter] = [], functions: [String: Function] = [:]) {
         self.catalog = catalog
         self.stages = stages
         self.exporters = exporters
+        self.functions = functions
     }
 
     /// What a pipeline's result is for, which decides whether it may end in a sink (`chart`, `pack`).

@@ -78,8 +78,10 @@ public enum PluginLoader {
             } catch {
                 return .error(Diagnostic(error.description, suggestion: "rename one of them, or remove one plugin from the plugin folders"), source: "")
             }
-            let stages = plugin.stages.map(\.name), sinks = plugin.exporters.map { "\($0.sink.rawValue) \($0.name)" }
-            let adds = (stages.isEmpty ? [] : ["\(stages.count == 1 ? "stage" : "stages") \(stages.joined(separator: ", "))"]) + sinks
+            let stages = plugin.stages.map(\.name), functions = plugin.functions.map(\.name)
+            let sinks = plugin.exporters.map { "\($0.sink.rawValue) \($0.name)" }
+            let adds = (stages.isEmpty ? [] : ["\(stages.count == 1 ? "stage" : "stages") \(stages.joined(separator: ", "))"])
+                + (functions.isEmpty ? [] : ["\(functions.count == 1 ? "function" : "functions") \(functions.joined(separator: ", "))"]) + sinks
             return .info("loaded plugin '\(plugin.name)' \(plugin.version) from \(origin): \(adds.joined(separator: "; "))")
         }
     }

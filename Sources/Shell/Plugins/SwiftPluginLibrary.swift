@@ -47,4 +47,5 @@ struct PluginGroup: Plugin {
     var version: String { plugins[0].version }
     var stages: [Stage] { plugins.flatMap(\.stages) }
     var exporters: [Exporter] { plugins.flatMap(\.exporters) }
+    var functions: [Function] { plugins.flatMap(\.functions) }
 }

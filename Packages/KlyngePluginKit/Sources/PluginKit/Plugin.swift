@@ -16,6 +16,8 @@ public protocol Plugin: Sendable {
     var stages: [Stage] { get }
     /// The sinks it adds: export formats, chart kinds.
     var exporters: [Exporter] { get }
+    /// The scalar functions it adds to expressions.
+    var functions: [Function] { get }
 }
 
 extension Plugin {
@@ -23,6 +25,8 @@ extension Plugin {
     public var version: String { PluginAPI.hostVersion }
     /// No sinks unless the plugin adds some.
     public var exporters: [Exporter] { [] }
+    /// No functions unless the plugin adds some.
+    public var functions: [Function] { [] }
 }
 
 /// The version of this API: a plugin built for another is refused before any of its code runs.
@@ -58,12 +62,16 @@ public struct PluginRegistry: Sendable {
 
     /// The registered plugins, in registration order.
     public private(set) var entries: [Entry] = []
-    /// Names no plugin may take, with their owner (the core stages: "where" → "klynge's core").
+    /// Stage names no plugin may take, with their owner (the core stages: "where" → "klynge's core").
     public let reserved: [String: String]
+    /// Function names no plugin may take, with their owner (the built-in functions).
+    public let reservedFunctions: [String: String]
 
     /// Registers the plugins in order; a clash between them is an error.
-    public init(_ plugins: [Plugin], origin: String = "built-in", reserved: [String: String] = [:]) throws(PluginClash) {
+    public init(_ plugins: [Plugin], origin: String = "built-in", reserved: [String: String] = [:],
+                reservedFunctions: [String: String] = [:]) throws(PluginClash) {
         self.reserved = reserved
+        self.reservedFunctions = reservedFunctions
         for plugin in plugins { try register(plugin, origin: origin) }
     }
 
@@ -88,6 +96,12 @@ public struct PluginRegistry: Sendable {
                 throw PluginClash(what: "stage '\(stage.name)'", existing: incoming, incoming: incoming)
             }
         }
+        for function in plugin.functions {
+            if let builtIn = reservedFunctions[function.name] { throw PluginClash(what: "function '\(function.name)'", existing: builtIn, incoming: incoming) }
+            if let existing = entries.first(where: { $0.plugin.functions.contains { $0.name == function.name } }) {
+                throw PluginClash(what: "function '\(function.name)'", existing: owner(existing), incoming: incoming)
+            }
+        }
         for exporter in plugin.exporters {
             if let existing = entries.first(where: { $0.plugin.exporters.contains { $0.name == exporter.name && $0.sink == exporter.sink } }) {
                 throw PluginClash(what: "\(exporter.sink.rawValue) '\(exporter.name)'", existing: owner(existing), incoming: incoming)
@@ -105,6 +119,13 @@ public struct PluginRegistry: Sendable {
                 table[stage.name] = stage
             }
         }
+        return table
+    }
+
+    /// Every plugin function by name.
+    public var functions: [String: Function] {
+        var table: [String: Function] = [:]
+        for entry in entries { for f in entry.plugin.functions { table[f.name] = f } }
         return table
     }
 

@@ -1,13 +1,14 @@
 import PluginKit
 import Tabular
 
-/// The plugin: one stage, `bootstrap`.
+/// The plugin: the stage `bootstrap`, and the functions `exact_lower` and `exact_upper`.
 public struct BootstrapPlugin: Plugin {
     public init() {}
     public var name: String { "bootstrap" }
     public var summary: String { "Percentile bootstrap confidence intervals of a mean or median, per group." }
     public var version: String { "1.0.0" }
     public var stages: [Stage] { [BootstrapStage.stage] }
+    public var functions: [Function] { ExactLimitFunctions.all }
 }
 
 /// klynge calls this first, before anything else of the library runs: the plugin API version the
