@@ -4,9 +4,10 @@
 # librsvg2-bin (rsvg-convert: the tests render every chart to a picture), fonts-dejavu-core (the
 # one font family the chart tests render with, so pictures do not depend on the machine's fonts).
 # With python3 present, the Python packages the tests use come from PyPI when missing: numpy (the
-# data generator in ../shared/bench) and duckdb (the peer the tests compare answers with).
+# data generator in ../shared/bench), duckdb (the peer the tests compare answers with) and openpyxl
+# (reads back the Excel workbooks klynge writes).
 PYTHON ?= python3
-PY_TEST_PACKAGES = numpy duckdb==2.0.0
+PY_TEST_PACKAGES = numpy duckdb==2.0.0 openpyxl
 SWIFT ?= swift
 .PHONY: run test build deps pydeps clean
 

@@ -91,12 +91,18 @@ public enum ResultWriter {
     /// Writes the text to a file atomically: a temporary file in the same folder, then a rename,
     /// so a failure never leaves a partial file and an existing file is replaced only on success.
     public static func writeAtomically(_ text: String, to path: String) throws {
+        try writeAtomically(Data(text.utf8), to: path)
+    }
+
+    /// Writes bytes to a temporary file beside the target, then renames it into place, so a reader
+    /// never sees half a file.
+    public static func writeAtomically(_ bytes: Data, to path: String) throws {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
         do {
-            try Data(text.utf8).write(to: temporary)
+            try bytes.write(to: temporary)
             // rename(2) replaces the target in one step on the same file system.
             if rename(temporary.path, url.path) != 0 {
                 throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path,

@@ -5,6 +5,7 @@ import FoundationXML
 import Testing
 import Query
 import Shell
+import TestSupport
 
 /// A file's extension decides what a sink writes; one no sink writes is an error before anything runs.
 @Suite struct SinkFormatTests {
@@ -60,5 +61,43 @@ import Shell
         #expect(text.contains("chart bar to \"c.svg\""))
         let export = try #require(demoSession().execute(".explain export practices to \"p.csv\" as excel").texts.first)
         #expect(export.contains("export excel to \"p.csv\""))
+    }
+}
+
+/// `.xlsx` is a real workbook: openpyxl (installed by `make test`) reads typed cells back.
+@Suite(.enabled(if: TestEnvironment.python3.map { (try? TestEnvironment.run($0, ["-c", "import openpyxl"]))?.status == 0 } ?? false,
+                "needs python3 with openpyxl (make test installs it)"))
+struct WorkbookExportTests {
+    @Test func anXlsxExportHasTypedCellsADateAndAHeader() throws {
+        let session = demoSession()
+        let out = session.execute("""
+            export practices | take 6 | rate listed_patients per 1000 listed_patients
+              | derive reported = @2023-01-31, large = listed_patients > 5000, visits = if(listed_patients > 5000, 3, 30)
+              | select practice_id, practice_name, listed_patients, rate, reported, large, visits to "p.xlsx"
+            """)
+        #expect(out.errors.isEmpty, "\(out.errors.map(\.message))")
+        let script = """
+            import json, sys, openpyxl
+            ws = openpyxl.load_workbook(sys.argv[1]).active
+            rows = [[{"type": type(c.value).__name__, "value": str(c.value), "format": c.number_format, "bold": bool(c.font.b)} for c in r] for r in ws.iter_rows()]
+            print(json.dumps({"title": ws.title, "frozen": ws.freeze_panes, "rows": rows}))
+            """
+        let r = try TestEnvironment.run(TestEnvironment.python3!, ["-c", script, session.resolve(path: "p.xlsx")])
+        try #require(r.status == 0, "\(r.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let rows = json["rows"] as! [[[String: Any]]]
+        #expect(json["title"] as? String == "p" && json["frozen"] as? String == "A2")
+        #expect(rows.count == 7)
+        #expect(rows[0].map { $0["value"] as! String } == ["practice_id", "practice_name", "listed_patients", "rate", "reported", "large", "visits"])
+        #expect(rows[0].allSatisfy { $0["bold"] as! Bool })
+        let first = rows[1]
+        #expect(first[0]["type"] as? String == "str" && first[0]["value"] as? String == "000676", "codes keep their leading zeros")
+        #expect(first[2]["type"] as? String == "int" && first[2]["format"] as? String == "#,##0")
+        #expect(first[3]["type"] as? String == "float")
+        #expect(first[4]["type"] as? String == "datetime" && (first[4]["value"] as? String)?.hasPrefix("2023-01-31") == true)
+        #expect(first[5]["type"] as? String == "bool")
+        // A count after disclosure control: hidden cells as text, the others still numbers.
+        let visits = rows.dropFirst().map { ($0[6]["type"] as! String, $0[6]["value"] as! String) }
+        #expect(visits.contains { $0 == ("str", "<5") } && visits.contains { $0 == ("int", "30") })
     }
 }

@@ -13,7 +13,23 @@ public enum TableExporters {
         exporter(.json, extensions: ["json"], summary: "A JSON array of objects."),
         exporter(.markdown, aliases: ["md"], extensions: ["md", "markdown"], summary: "A Markdown table with the disclosure-control note under it."),
         exporter(.table, aliases: ["box", "text", "txt"], extensions: ["txt"], summary: "An aligned plain-text table."),
+        workbook,
     ]
+
+    /// An Excel workbook: typed numeric cells, dates as dates, a bold frozen header row.
+    static let workbook = Exporter(name: "xlsx", aliases: ["workbook"], sink: .export, extensions: ["xlsx"],
+                                   usage: "export PIPELINE to \"x.xlsx\"",
+                                   summary: "An Excel workbook: numbers as numbers, dates as dates, a bold frozen header row; Danish Excel shows its own separators.") { table, request, context throws(StageError) in
+        let name = ((request.path as NSString).lastPathComponent as NSString).deletingPathExtension
+        let bytes: Data
+        do {
+            bytes = try XLSXWriter.data(table, sheet: name)
+            try ResultWriter.writeAtomically(bytes, to: context.path)
+        } catch {
+            throw StageError("cannot write \(request.path): \(error.localizedDescription)", argument: "path")
+        }
+        return "wrote \(table.rowCount) rows to \(request.path) (Excel workbook); \(context.disclosure)"
+    }
 
     static func exporter(_ format: OutputFormat, aliases: [String] = [], extensions: [String], summary: String) -> Exporter {
         Exporter(name: format.rawValue, aliases: aliases, sink: .export, extensions: extensions,
