@@ -17,7 +17,7 @@ public struct AggregateFunction: Sendable {
     /// Checks the argument type and gives the result type.
     let check: @Sendable (_ argument: DataType?, _ range: SourceRange) throws(Diagnostic) -> DataType
     /// Computes one value per group; `groups[i]` is row i's group.
-    let compute: @Sendable (_ argument: Column?, _ groups: [Int32], _ groupCount: Int, _ parameter: Double?, _ type: DataType) -> Column
+    let compute: @Sendable (_ argument: Column?, _ groups: [Int32], _ groupCount: Int, _ parameter: Double?, _ type: DataType) throws -> Column
 }
 
 /// The built-in aggregates.
@@ -99,7 +99,13 @@ public enum AggregateFunctions {
             var seen = [Bool](repeating: false, count: n)
             if case .integer(let v) = c.data {
                 var sums = [Int64](repeating: 0, count: n)
-                for i in v.indices where !c.isNull(i) { let g = Int(groups[i]); sums[g] &+= v[i]; seen[g] = true }
+                for i in v.indices where !c.isNull(i) {
+                    let g = Int(groups[i])
+                    let (total, overflow) = sums[g].addingReportingOverflow(v[i])
+                    if overflow { throw IntegerOverflow(operation: "+", values: [sums[g], v[i]], row: i) }
+                    sums[g] = total
+                    seen[g] = true
+                }
                 return Column(name: "", data: .integer(sums), validity: seen)
             }
             var sums = [Double](repeating: 0, count: n)

@@ -12,29 +12,42 @@ extension Evaluator {
         case .unary(let op, let x, let type):
             let operand = try evaluate(x, t)
             if case .scalar(let v, _) = operand {
+                if op == "-", case .integer(.min) = v { throw IntegerOverflow(operation: "-", values: [.min], row: nil).diagnostic(e) }
                 return .scalar(unaryScalar(op, v), type)
             }
             let c = operand.column(n)
             switch (op, c.data) {
             case ("not", .boolean(let v)): return .column(Column(name: "", data: .boolean(v.map { !$0 }), validity: c.validity))
-            case ("-", .integer(let v)): return .column(Column(name: "", data: .integer(v.map { 0 &- $0 }), validity: c.validity))
+            case ("-", .integer(let v)):
+                if let row = v.indices.first(where: { v[$0] == .min && !c.isNull($0) }) {
+                    throw IntegerOverflow(operation: "-", values: [v[row]], row: row).diagnostic(e)
+                }
+                return .column(Column(name: "", data: .integer(v.map { 0 &- $0 }), validity: c.validity))
             case ("-", .decimal(let v)): return .column(Column(name: "", data: .decimal(v.map { -$0 }), validity: c.validity))
             default: return .column(c)
             }
         case .binary(let op, let a, let b, let type):
             let x = try evaluate(a, t), y = try evaluate(b, t)
-            if case .scalar = x, case .scalar = y {
-                let c = try binary(op, x, y, type, rows: 1)
-                return .scalar(c.value(at: 0), type)
+            let constant: Bool
+            if case .scalar = x, case .scalar = y { constant = true } else { constant = false }
+            do {
+                if constant { return .scalar(try binary(op, x, y, type, rows: 1).value(at: 0), type) }
+                return .column(try binary(op, x, y, type, rows: n))
+            } catch var overflow as IntegerOverflow {
+                if constant { overflow.row = nil }
+                throw overflow.diagnostic(e)
             }
-            return .column(try binary(op, x, y, type, rows: n))
         case .call(let f, let args, let type):
             var operands: [Operand] = []
             for a in args { operands.append(try evaluate(a, t)) }
-            if operands.allSatisfy({ if case .scalar = $0 { return true } else { return false } }) {
-                return .scalar(try f.run(operands, 1, type).value(at: 0), type)
+            do {
+                if operands.allSatisfy({ if case .scalar = $0 { return true } else { return false } }) {
+                    return .scalar(try f.run(operands, 1, type).value(at: 0), type)
+                }
+                return .column(try f.run(operands, n, type))
+            } catch let overflow as IntegerOverflow {
+                throw overflow.diagnostic(e)
             }
-            return .column(try f.run(operands, n, type))
         case .inList(let x, let values, let negated):
             let c = try evaluate(x, t).column(n)
             return .column(inList(c, values, negated: negated))
@@ -63,7 +76,7 @@ extension Evaluator {
         case "==", "!=", "<", "<=", ">", ">=":
             return compare(op, x, y, rows: n)
         default:
-            return arithmetic(op, x.column(n), y.column(n), type)
+            return try arithmetic(op, x.column(n), y.column(n), type)
         }
     }
 
@@ -87,7 +100,9 @@ extension Evaluator {
         return Column(name: "", data: .boolean(values), validity: validity)
     }
 
-    static func arithmetic(_ op: String, _ a: Column, _ b: Column, _ type: DataType) -> Column {
+    /// Arithmetic over two columns; whole numbers are checked, so a result outside the 64-bit range
+    /// is an `IntegerOverflow`, never a wrapped value.
+    static func arithmetic(_ op: String, _ a: Column, _ b: Column, _ type: DataType) throws(IntegerOverflow) -> Column {
         var validity = mergeValidity(a.validity, b.validity)
         let n = a.count
         switch type {
@@ -98,9 +113,13 @@ extension Evaluator {
             let x = a.int64s(), y = b.int64s()
             var out = [Int64](repeating: 0, count: n)
             switch op {
-            case "+": for i in 0..<n { out[i] = x[i] &+ y[i] }
-            case "-": for i in 0..<n { out[i] = x[i] &- y[i] }
-            case "*": for i in 0..<n { out[i] = x[i] &* y[i] }
+            case "+", "-", "*":
+                for i in 0..<n {
+                    let (value, overflow) = op == "+" ? x[i].addingReportingOverflow(y[i])
+                        : op == "-" ? x[i].subtractingReportingOverflow(y[i]) : x[i].multipliedReportingOverflow(by: y[i])
+                    if overflow, !a.isNull(i), !b.isNull(i) { throw IntegerOverflow(operation: op, values: [x[i], y[i]], row: i) }
+                    out[i] = value
+                }
             default:
                 var v = validity ?? [Bool](repeating: true, count: n)
                 for i in 0..<n { if y[i] == 0 { v[i] = false } else { out[i] = x[i] % y[i] } }
@@ -200,5 +219,24 @@ extension Evaluator {
             for i in 0..<n { out[i] = wanted.contains(v[i]) != negated }
         }
         return Column(name: "", data: .boolean(out), validity: c.validity)
+    }
+}
+
+/// A whole-number result outside the 64-bit range: an error, never a wrapped value.
+struct IntegerOverflow: Error {
+    /// `+`, `-`, `*`, `-` (negation), `sum`, `abs`.
+    var operation: String
+    /// The operands.
+    var values: [Int64]
+    /// The row (0-based) where it happened; nil for constants.
+    var row: Int?
+
+    /// The error as the shell shows it, naming the expression.
+    func diagnostic(_ e: BoundExpr) -> Diagnostic {
+        let what = values.count == 2 ? "\(values[0]) \(operation) \(values[1])" : "\(operation)(\(values.map(String.init).joined(separator: ", ")))"
+        let at = row.map { " (row \($0 + 1))" } ?? ""
+        let shown = what == e.readable ? "" : ": \(what)\(at)"
+        return Diagnostic("integer overflow in \(e.readable)\(shown) is outside the whole numbers klynge holds (±9.2·10¹⁸)",
+                          suggestion: "compute in decimals instead, e.g. decimal(…) * …")
     }
 }

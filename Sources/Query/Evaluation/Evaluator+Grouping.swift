@@ -68,7 +68,11 @@ extension Evaluator {
         for (k, call) in calls.enumerated() {
             var argument: Column? = nil
             if let e = call.argument { argument = try evaluate(e, table).column(n) }
-            groupColumns.append(call.function.compute(argument, ids, groupCount, call.parameter, call.type).renamed("#\(k)"))
+            do {
+                groupColumns.append(try call.function.compute(argument, ids, groupCount, call.parameter, call.type).renamed("#\(k)"))
+            } catch let overflow as IntegerOverflow {
+                throw overflow.diagnostic(.call(ScalarFunction.named(call.function.name), call.argument.map { [$0] } ?? [], call.type))
+            }
         }
         let groupTable = Table(columns: groupColumns, rowCount: groupCount)
         var result = Array(groupColumns.prefix(keys.count))

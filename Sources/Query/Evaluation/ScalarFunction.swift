@@ -172,10 +172,16 @@ public enum ScalarFunctions {
             try arity("integer", types, call, 1...1)
             return .integer
         }, run: { args, rows, _ in
-            Operand.rowwise(args, rows: rows, type: .integer) { row in
+            // A decimal beyond the whole numbers klynge holds is an error, never a wrapped or made-up value.
+            let first = args[0].column(rows)
+            if case .decimal(let v) = first.data, let row = v.indices.first(where: { v[$0].isFinite && Int64(exactly: v[$0].rounded(.towardZero)) == nil && !first.isNull($0) }) {
+                throw Diagnostic("integer(\(NumberFormat.plain(v[row]))) (row \(row + 1)): the number is outside the whole numbers klynge holds (±9.2·10¹⁸)",
+                                 suggestion: "keep it a decimal")
+            }
+            return Operand.rowwise(args, rows: rows, type: .integer) { row in
                 switch row[0] {
                 case .integer: return row[0]
-                case .decimal(let d): return d.isFinite ? .integer(Int64(d)) : .null
+                case .decimal(let d): return d.isFinite ? .integer(Int64(d.rounded(.towardZero))) : .null
                 case .text(let s): return Int64(s.trimmingCharacters(in: .whitespaces)).map(Value.integer) ?? .null
                 case .boolean(let b): return .integer(b ? 1 : 0)
                 case .date(let d): return .integer(Int64(d))
@@ -223,7 +229,11 @@ public enum ScalarFunctions {
             return types[0] ?? .integer
         }, run: { args, rows, type in
             let c = args[0].column(rows)
-            if type == .integer { return Column(name: "", data: .integer(c.int64s().map { $0.magnitude > Int64.max.magnitude ? 0 : abs($0) }), validity: c.validity) }
+            if type == .integer {
+                let v = c.int64s()
+                if let row = v.indices.first(where: { v[$0] == .min && !c.isNull($0) }) { throw IntegerOverflow(operation: "abs", values: [v[row]], row: row) }
+                return Column(name: "", data: .integer(v.map { abs($0) }), validity: c.validity)
+            }
             return Column(name: "", data: .decimal(c.doubles().map { abs($0) }), validity: c.validity)
         }),
         ScalarFunction(name: "round", signature: "round(number[, digits]) → decimal", summary: "Rounded half away from zero to `digits` decimals (default 0).", check: { (types, ranges, call) throws(Diagnostic) -> DataType in
@@ -302,5 +312,12 @@ extension ScalarFunction {
                       }
                       return result
                   })
+    }
+}
+
+extension ScalarFunction {
+    /// A stand-in carrying only a name, to name an aggregate in a message (`sum(x)`).
+    static func named(_ name: String) -> ScalarFunction {
+        ScalarFunction(name: name, signature: "", summary: "", check: { _, _, _ in .integer }, run: { _, rows, _ in Operand.broadcast(.null, .integer, rows) })
     }
 }

@@ -26,6 +26,26 @@ public indirect enum BoundExpr: Sendable {
     }
 
     /// A readable form, for `.explain`.
+    /// The expression as a user would write it (columns by name), for messages.
+    public var readable: String {
+        switch self {
+        case .literal(let v, let t): return t == .text ? "\"\(v)\"" : v.description
+        case .column(_, _, let name): return name
+        case .unary(let op, let e, _): return op == "not" ? "not \(e.nested)" : "\(op)\(e.nested)"
+        case .binary(let op, let a, let b, _): return "\(a.nested) \(op) \(b.nested)"
+        case .call(let f, let args, _): return "\(f.name)(\(args.map(\.readable).joined(separator: ", ")))"
+        case .inList(let e, let values, let negated): return "\(e.readable) \(negated ? "not in" : "in") (\(values.map(\.description).joined(separator: ", ")))"
+        case .isNull(let e, let negated): return "\(e.readable) is \(negated ? "not " : "")null"
+        }
+    }
+
+    /// `readable`, in brackets when it is an operation inside another.
+    var nested: String {
+        if case .binary = self { return "(\(readable))" }
+        return readable
+    }
+
+    /// The expression with column positions and types, for `.explain`.
     public var explained: String {
         switch self {
         case .literal(let v, let t): return t == .text ? "\"\(v)\"" : v.description
