@@ -81,6 +81,9 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
     /// The message alone, e.g. for logs.
     public var description: String { "\(severity.rawValue): \(message)" }
 
+    /// The most characters of a line an error shows (a longer one is cut around the caret).
+    public static let excerptWidth = 160
+
     /// The diagnostic with the offending line of `source` and a caret under the range.
     public func render(source: String?, color: Bool = false) -> String {
         let red = color ? "\u{1B}[1;31m" : ""
@@ -107,9 +110,17 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
             let numbered = chars.contains("\n") || firstLine > 0
             let gutter = numbered ? "\(lineNumber) | " : "  | "
             let pad = String(repeating: " ", count: gutter.count - 2) + "| "
-            out += gutter + String(chars[lineStart..<lineEnd]) + "\n"
-            let width = max(1, min(range.end, lineEnd) - start)
-            out += pad + String(repeating: " ", count: start - lineStart) + red + String(repeating: "^", count: width) + reset + "\n"
+            // A very long line is shown as a window around the caret, with … where it is cut.
+            let window = Self.excerptWidth
+            var shownStart = lineStart, shownEnd = lineEnd
+            if lineEnd - lineStart > window {
+                shownStart = max(lineStart, min(start - window / 4, lineEnd - window))
+                shownEnd = min(lineEnd, shownStart + window)
+            }
+            let before = shownStart > lineStart ? "…" : "", after = shownEnd < lineEnd ? "…" : ""
+            out += gutter + before + String(chars[shownStart..<shownEnd]) + after + "\n"
+            let width = max(1, min(range.end, shownEnd) - start)
+            out += pad + String(repeating: " ", count: start - shownStart + before.count) + red + String(repeating: "^", count: width) + reset + "\n"
         }
         for note in notes { out += "  \(cyan)= note:\(reset) \(note)\n" }
         if let suggestion { out += "  \(cyan)= help:\(reset) \(suggestion)\n" }

@@ -1,6 +1,46 @@
 extension Parser {
-    /// Parses an expression (lowest precedence first).
-    mutating func parseExpression() throws(Diagnostic) -> Expr { try parseOr() }
+    /// Parses an expression (lowest precedence first); one nested too deeply is an error.
+    mutating func parseExpression() throws(Diagnostic) -> Expr {
+        try enter()
+        defer { nesting -= 1 }
+        let e = try parseOr()
+        if nesting == 1 {
+            // Operator chains (`1 + 1 + … + 1`) nest without recursing here: measure the tree too.
+            let depth = Self.depth(e)
+            if depth > Self.maxExpressionDepth {
+                throw Diagnostic("this expression nests \(depth) levels deep; klynge takes at most \(Self.maxExpressionDepth)", at: e.range,
+                                 suggestion: "split it into several derive steps, or use in (…) for long lists of alternatives")
+            }
+        }
+        return e
+    }
+
+    /// One level deeper, or an error when that is too deep (checked before recursing further).
+    mutating func enter() throws(Diagnostic) {
+        nesting += 1
+        if nesting > Self.maxExpressionDepth {
+            throw Diagnostic("brackets, calls or operators nest more than \(Self.maxExpressionDepth) levels deep here", at: peek.range,
+                             suggestion: "split the expression into several derive steps")
+        }
+    }
+
+    /// The depth of an expression tree, measured without recursion.
+    static func depth(_ root: Expr) -> Int {
+        var deepest = 0
+        var stack: [(Expr, Int)] = [(root, 1)]
+        while let (e, d) = stack.popLast() {
+            deepest = max(deepest, d)
+            switch e.kind {
+            case .literal, .column: break
+            case .call(_, let args): stack += args.map { ($0, d + 1) }
+            case .unary(_, let x), .isNull(let x, _): stack.append((x, d + 1))
+            case .binary(_, let a, let b): stack += [(a, d + 1), (b, d + 1)]
+            case .inList(let x, let items, _): stack += [(x, d + 1)] + items.map { ($0, d + 1) }
+            case .between(let x, let lo, let hi, _): stack += [(x, d + 1), (lo, d + 1), (hi, d + 1)]
+            }
+        }
+        return deepest
+    }
 
     mutating func parseOr() throws(Diagnostic) -> Expr {
         var left = try parseAnd()
@@ -25,6 +65,8 @@ extension Parser {
     mutating func parseNot() throws(Diagnostic) -> Expr {
         if peek.isKeyword("not") {
             let t = advance()
+            try enter()
+            defer { nesting -= 1 }
             let operand = try parseNot()
             return Expr(.unary("not", operand), t.range.union(operand.range))
         }
@@ -95,6 +137,8 @@ extension Parser {
     mutating func parseUnary() throws(Diagnostic) -> Expr {
         if peek.isSymbol("-") {
             let t = advance()
+            try enter()
+            defer { nesting -= 1 }
             let operand = try parseUnary()
             if case .literal(.integer(let v)) = operand.kind { return Expr(.literal(.integer(-v)), t.range.union(operand.range)) }
             if case .literal(.decimal(let v)) = operand.kind { return Expr(.literal(.decimal(-v)), t.range.union(operand.range)) }

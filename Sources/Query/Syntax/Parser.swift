@@ -18,6 +18,11 @@ import PluginKit
 public struct Parser {
     var tokens: [Token]
     var position = 0
+    /// How deep the expression being parsed nests so far (brackets, calls, `not`, unary minus).
+    var nesting = 0
+    /// The deepest an expression may nest: deeper ones are refused before they could exhaust the
+    /// stack of the parser, the planner or the evaluator (which all recurse over the tree).
+    public static let maxExpressionDepth = 200
     /// The plugin stages that may follow `|`, by name.
     let pluginStages: [String: Stage]
 
