@@ -272,6 +272,9 @@ public final class Session {
             }
             guard let n = Int(v), n >= 2 else { throw Diagnostic("'suppress' is a threshold of 2 or more, or off", at: value.range) }
             settings.suppress = n
+        case "max_join_rows":
+            guard let n = Int(v.replacingOccurrences(of: "_", with: "")), n >= 1 else { throw Diagnostic("'max_join_rows' is a number of rows, 1 or more", at: value.range) }
+            settings.maxJoinRows = n
         case "min_answers":
             guard let n = Int(v), n >= 1 else { throw Diagnostic("'min_answers' is a number of 1 or more", at: value.range) }
             settings.minimumAnswers = n

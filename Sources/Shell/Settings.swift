@@ -22,9 +22,11 @@ public struct Settings: Sendable {
     public var suppress: Int? = 5
     /// The fewest answers a survey group needs to be reported (the national patient survey's rule is 5).
     public var minimumAnswers = 5
+    /// The most rows a join may make without `allow many`.
+    public var maxJoinRows = 10_000_000
 
     /// The settings plugin stages may follow, by name.
-    public var forStages: [String: String] { ["min_answers": String(minimumAnswers)] }
+    public var forStages: [String: String] { ["min_answers": String(minimumAnswers), "max_join_rows": String(maxJoinRows)] }
 
     /// The settings exporters may follow, by name (`language` da/en, `labels` open/anonymous, `suppress`).
     public var forExporters: [String: String] {
@@ -44,5 +46,6 @@ public struct Settings: Sendable {
         ("language", ["da", "en"], "the language of chart labels"),
         ("labels", ["anonymous", "open"], "packs: other practices as letters A, B, C … or by name"),
         ("suppress", ["5", "off"], "disclosure control of exports: counts 1–4 shown as <5 (off must be explicit)"),
+        ("max_join_rows", ["10000000"], "the most rows a join may make without `allow many`"),
     ]
 }

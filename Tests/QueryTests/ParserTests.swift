@@ -26,8 +26,8 @@ import Query
               | sort total desc, practice_id | take 10 | distinct practice_id | rename practice_id as ydernummer
             """)
         #expect(p.stages.map(\.name.text) == ["where", "select", "derive", "summarize", "join", "sort", "take", "distinct", "rename"])
-        guard case .join(let left, let dataset, let l, let r) = p.stages[4].kind else { Issue.record("not join"); return }
-        #expect(left && dataset.text == "practices" && l.text == "practice_id" && r.text == "id")
+        guard case .join(let left, let dataset, let l, let r, let many) = p.stages[4].kind else { Issue.record("not join"); return }
+        #expect(left && dataset.text == "practices" && l.text == "practice_id" && r.text == "id" && !many)
         guard case .sort(let keys) = p.stages[5].kind else { Issue.record("not sort"); return }
         #expect(keys.map(\.descending) == [true, false])
     }

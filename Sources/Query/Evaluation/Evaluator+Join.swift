@@ -2,12 +2,23 @@ import Tabular
 
 extension Evaluator {
     /// A hash join on one key; the left table's row order is kept, null keys never match.
-    static func join(_ left: Table, _ right: Table, left isLeft: Bool, leftKey: Int, rightKey: Int, rightColumns: [(Int, String)]) throws -> Table {
+    /// A hash join on one key; with a `limit`, the output is counted before it is built, and one
+    /// with more rows is a `JoinLimit` error (a key that repeats on both sides multiplies rows).
+    static func join(_ left: Table, _ right: Table, left isLeft: Bool, leftKey: Int, rightKey: Int, rightColumns: [(Int, String)],
+                     limit: Int? = nil) throws -> Table {
         let lk = left.columns[leftKey], rk = right.columns[rightKey]
         // Map both keys into one code space so the probe is an integer lookup.
         let (leftCodes, rightCodes) = sharedCodes(lk, rk)
         var bucket: [Int32: [Int]] = [:]
         for (i, code) in rightCodes.enumerated() where code >= 0 { bucket[code, default: []].append(i) }
+        if let limit {
+            var total = 0
+            for code in leftCodes { total += code >= 0 ? (bucket[code]?.count ?? (isLeft ? 1 : 0)) : (isLeft ? 1 : 0) }
+            if total > limit {
+                throw JoinLimit(rows: total, limit: limit, leftRows: left.rowCount, rightRows: right.rowCount,
+                                columns: left.columns.count + rightColumns.count)
+            }
+        }
         var leftRows: [Int] = []
         var rightRows: [Int] = []
         leftRows.reserveCapacity(left.rowCount)
@@ -52,5 +63,40 @@ extension Evaluator {
         let right = codes(b, insert: true)
         let left = codes(a, insert: false)
         return (left, right)
+    }
+}
+
+/// A join that would make more rows than the limit: said with the count before any of it is built.
+struct JoinLimit: Error {
+    /// The limit when `set max_join_rows` has not changed it.
+    static let defaultRows = 10_000_000
+    /// The rows the join would make, counted exactly from the keys.
+    var rows: Int
+    /// The limit in force.
+    var limit: Int
+    /// The rows on each side.
+    var leftRows: Int, rightRows: Int
+    /// The columns of the result.
+    var columns: Int
+
+    func diagnostic(dataset: String, key: String, at range: SourceRange) -> Diagnostic {
+        let f = IntegerFormatter.grouped
+        let gigabytes = Double(rows) * Double(columns) * 8 / 1e9
+        return Diagnostic("this join would make \(f(rows)) rows (\(f(leftRows)) rows joined with \(f(rightRows)) on \(key)), about \(String(format: "%.1f", gigabytes)) GB; the limit is \(f(limit))",
+                          at: range, notes: ["a key that repeats in both tables multiplies the rows: each match is a row"],
+                          suggestion: "summarize \(dataset) to one row per \(key) first, or end the join with `allow many` to go ahead (`set max_join_rows N` changes the limit)")
+    }
+}
+
+/// Whole numbers with thousands separators, for messages.
+enum IntegerFormatter {
+    static func grouped(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (k, c) in digits.reversed().enumerated() {
+            if k > 0, k % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return (n < 0 ? "-" : "") + String(out.reversed())
     }
 }

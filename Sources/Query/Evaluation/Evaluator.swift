@@ -69,9 +69,14 @@ public enum Evaluator {
             return result
         case .aggregate(let keys, let calls, let outputs):
             return try aggregate(table, keys: keys, calls: calls, outputs: outputs)
-        case .join(let left, let dataset, let leftKey, let rightKey, let rightColumns):
+        case .join(let left, let dataset, let leftKey, let rightKey, let rightColumns, let allowMany, let range):
             guard let right = datasets[dataset] else { throw Diagnostic("the dataset '\(dataset)' is gone") }
-            return try join(table, right, left: left, leftKey: leftKey, rightKey: rightKey, rightColumns: rightColumns)
+            let limit = allowMany ? nil : Int(settings["max_join_rows"] ?? "") ?? JoinLimit.defaultRows
+            do {
+                return try join(table, right, left: left, leftKey: leftKey, rightKey: rightKey, rightColumns: rightColumns, limit: limit)
+            } catch let tooLarge as JoinLimit {
+                throw tooLarge.diagnostic(dataset: dataset, key: right.columns[rightKey].name, at: range)
+            }
         case .sort(let keys):
             var columns: [(Column, Bool)] = []
             for (e, descending) in keys { columns.append((try evaluate(e, table).column(table.rowCount), descending)) }

@@ -49,7 +49,7 @@ public enum Operation: Sendable {
     /// Group by keys and compute aggregates, then the output expressions over them.
     case aggregate(keys: [(String, BoundExpr)], calls: [AggregateCall], outputs: [(String, BoundExpr)])
     /// Join another dataset on one key.
-    case join(left: Bool, dataset: String, leftKey: Int, rightKey: Int, rightColumns: [(Int, String)])
+    case join(left: Bool, dataset: String, leftKey: Int, rightKey: Int, rightColumns: [(Int, String)], allowMany: Bool, range: SourceRange)
     /// Order rows.
     case sort([(BoundExpr, descending: Bool)])
     /// Keep the first rows.
@@ -73,7 +73,7 @@ public enum Operation: Sendable {
             let k = keys.map(\.0).joined(separator: ", ")
             let c = calls.map { "\($0.function.name)(\($0.argument?.explained ?? ""))" }.joined(separator: ", ")
             return "aggregate [\(c)] by [\(k)] then " + outputs.map { "\($0.0) = \($0.1.explained)" }.joined(separator: ", ")
-        case .join(let left, let dataset, let l, let r, _): return "\(left ? "left" : "inner") hash join \(dataset) on #\(l) = \(dataset)#\(r)"
+        case .join(let left, let dataset, let l, let r, _, _, _): return "\(left ? "left" : "inner") hash join \(dataset) on #\(l) = \(dataset)#\(r)"
         case .sort(let keys): return "sort " + keys.map { "\($0.0.explained)\($0.descending ? " desc" : "")" }.joined(separator: ", ")
         case .limit(let n): return "limit \(n)"
         case .distinct(let cols): return "distinct " + cols.map { "#\($0)" }.joined(separator: ", ")

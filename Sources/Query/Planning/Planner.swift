@@ -128,7 +128,7 @@ public struct Planner {
             return PlannedStage(operation: .extend(steps), output: schema, label: label)
         case .summarize(let aggregates, let by):
             return try planSummarize(aggregates, by: by, input: input, label: label)
-        case .join(let left, let dataset, let leftKey, let rightKey):
+        case .join(let left, let dataset, let leftKey, let rightKey, let allowMany):
             guard let right = catalog.datasets[dataset.text] else {
                 throw Diagnostic.unknown("dataset", dataset.text, at: dataset.range, candidates: catalog.datasets.keys.filter { $0 != "_" }.sorted())
             }
@@ -156,7 +156,8 @@ public struct Planner {
                 rightColumns.append((k, name))
                 output.append(Field(name, f.type, hasValues: f.hasValues, role: f.role))
             }
-            return PlannedStage(operation: .join(left: left, dataset: dataset.text, leftKey: l, rightKey: r, rightColumns: rightColumns),
+            return PlannedStage(operation: .join(left: left, dataset: dataset.text, leftKey: l, rightKey: r, rightColumns: rightColumns,
+                                                 allowMany: allowMany, range: stage.range),
                                 output: output, label: label)
         case .sort(let keys):
             var bound: [(BoundExpr, descending: Bool)] = []

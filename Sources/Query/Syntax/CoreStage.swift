@@ -51,8 +51,8 @@ public struct CoreStage: Sendable {
             }
             return .summarize(aggregates, by: keys)
         },
-        CoreStage(name: "join", aliases: [], usage: "join [left|inner] DATASET on COL [= COL]",
-                  summary: "Add the columns of another dataset where the key matches (left keeps unmatched rows).",
+        CoreStage(name: "join", aliases: [], usage: "join [left|inner] DATASET on COL [= COL] [allow many]",
+                  summary: "Add the columns of another dataset where the key matches (left keeps unmatched rows); a join that would make more rows than max_join_rows needs allow many.",
                   example: "practices | join left palliation on practice_id") { p throws(Diagnostic) in
             var left = false
             if p.peek.isKeyword("left") { _ = p.advance(); left = true } else if p.peek.isKeyword("inner") { _ = p.advance() }
@@ -64,7 +64,14 @@ public struct CoreStage: Sendable {
                 _ = p.advance()
                 rightKey = try p.parseName("the other dataset's key column")
             }
-            return .join(left: left, dataset: dataset, leftKey: leftKey, rightKey: rightKey)
+            // `allow many` lets a join grow past the row limit (`set max_join_rows`).
+            var allowMany = false
+            if p.peek.isKeyword("allow"), p.peek(1).isKeyword("many") {
+                _ = p.advance()
+                _ = p.advance()
+                allowMany = true
+            }
+            return .join(left: left, dataset: dataset, leftKey: leftKey, rightKey: rightKey, allowMany: allowMany)
         },
         CoreStage(name: "sort", aliases: ["order", "arrange"], usage: "sort COL [desc], …",
                   summary: "Order the rows (nulls last); ties keep their order.",

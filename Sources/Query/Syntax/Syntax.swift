@@ -101,8 +101,8 @@ public struct StageSyntax: Sendable {
         case derive([Assignment])
         /// `summarize NEW = AGG(…), … [by COL, …]`.
         case summarize([Assignment], by: [Assignment])
-        /// `join [left|inner] DATASET on COL [= COL]`.
-        case join(left: Bool, dataset: Name, leftKey: Name, rightKey: Name)
+        /// `join [left|inner] DATASET on COL [= COL] [allow many]`.
+        case join(left: Bool, dataset: Name, leftKey: Name, rightKey: Name, allowMany: Bool)
         /// `sort COL [desc], …`.
         case sort([SortKey])
         /// `take N`.

@@ -30,7 +30,7 @@ public enum SyntaxPrinter {
         case .select(let a): return "select \(assignments(a))"
         case .derive(let a): return "derive \(assignments(a))"
         case .summarize(let a, let by): return "summarize \(assignments(a))" + (by.isEmpty ? "" : " by \(assignments(by))")
-        case .join(let left, let d, let l, let r): return "join \(left ? "left" : "inner") \(d.text) on \(l.text) = \(r.text)"
+        case .join(let left, let d, let l, let r, let many): return "join \(left ? "left" : "inner") \(d.text) on \(l.text) = \(r.text)\(many ? " allow many" : "")"
         case .sort(let keys): return "sort " + keys.map { print($0.expr) + ($0.descending ? " desc" : "") }.joined(separator: ", ")
         case .take(let n, _): return "take \(n)"
         case .distinct(let names): return "distinct " + names.map(\.text).joined(separator: ", ")
