@@ -19,12 +19,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // PluginKit, Tabular and Statistics: one dynamic library that Swift plugins link too.
         .package(path: "Packages/KlyngePluginKit"),
+        // HMAC-SHA256 for CPR pseudonyms and the key: a maintained library, not hand-written crypto.
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // MARK: core (Tabular, Statistics and PluginKit live in Packages/KlyngePluginKit)
         .target(name: "Query", dependencies: [pluginKit]),
         .target(name: "Output", dependencies: [pluginKit]),
-        .target(name: "Shell", dependencies: ["Query", "Output", pluginKit, "RatesPlugin", "SurveyPlugin"]),
+        .target(name: "Shell", dependencies: ["Query", "Output", pluginKit, "RatesPlugin", "SurveyPlugin",
+                                              .product(name: "Crypto", package: "swift-crypto")]),
 
         // MARK: built-in plugins (written against PluginKit only, as a third party would)
         .target(name: "RatesPlugin", dependencies: [pluginKit], path: "Plugins/Rates"),

@@ -160,13 +160,7 @@ public struct DisclosureControl: Sendable {
         }.map(\.name)
     }
 
-    /// Whether text has the shape of a CPR number: a valid ddmmyy date and four digits (the
+    /// Whether text has the shape of a CPR number (`CPR.digits`: a real date and four digits; the
     /// modulus-11 check is not used: numbers issued since 2007 may fail it).
-    public static func looksLikeCPR(_ s: String) -> Bool {
-        let digits = s.filter { $0 != "-" && $0 != " " }
-        guard digits.count == 10, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber), s.count <= 11 else { return false }
-        let d = Array(digits).map { Int(String($0))! }
-        let day = d[0] * 10 + d[1], month = d[2] * 10 + d[3]
-        return day >= 1 && day <= 31 && month >= 1 && month <= 12
-    }
+    public static func looksLikeCPR(_ s: String) -> Bool { CPR.digits(s) != nil }
 }

@@ -8,6 +8,7 @@ extension Session {
         try checkNewName(name)
         var loadOptions = LoadOptions()
         var sheet: String? = nil
+        var derivation = CPRGuard.Derivation()
         for option in options {
             let value = option.value ?? ""
             switch option.name.text.lowercased() {
@@ -50,9 +51,23 @@ extension Session {
                 }
             case "sheet":
                 sheet = value
+            case "derive":
+                for (item, date) in option.derived {
+                    switch item.text.lowercased() {
+                    case "age":
+                        guard let date, let day = CivilDate.parse(date) else {
+                            throw Diagnostic("'age' needs the date it is counted at: derive age at 2023-12-31", at: item.range)
+                        }
+                        derivation.ageOn = day
+                    case "sex", "køn", "kon":
+                        derivation.sex = true
+                    default:
+                        throw Diagnostic.unknown("derivation", item.text, at: item.range, candidates: ["age", "sex"])
+                    }
+                }
             default:
                 throw Diagnostic.unknown("load option", option.name.text, at: option.name.range,
-                                         candidates: ["delimiter", "decimal", "encoding", "header", "dates", "types", "sheet"])
+                                         candidates: ["delimiter", "decimal", "encoding", "header", "dates", "types", "sheet", "derive"])
             }
         }
         let target = resolve(path: path)
@@ -64,24 +79,44 @@ extension Session {
         if lower.hasSuffix(".xlsx") || sheet != nil {
             let started = Date()
             let workbook = try XLSXReader.read(path: target, sheet: sheet, options: loadOptions)
-            define(name.text, workbook.table, origin: "\(path) [\(workbook.sheet)]")
-            let columns = workbook.table.columns.map { "\($0.name) \($0.type)" }.joined(separator: ", ")
+            let (table, privacy) = try guardCPR(workbook.table, derivation, file: path, line: { "row \($0 + 2) of sheet \"\(workbook.sheet)\"" })
+            define(name.text, table, origin: "\(path) [\(workbook.sheet)]")
+            let columns = table.columns.map { "\($0.name) \($0.type)" }.joined(separator: ", ")
             let summary = String(format: "loaded %@: %@ rows × %d columns from %@, sheet \"%@\" (sheets: %@) in %.2f s",
-                                 name.text, Self.thousands(workbook.table.rowCount), workbook.table.columns.count,
+                                 name.text, Self.thousands(table.rowCount), table.columns.count,
                                  (path as NSString).lastPathComponent, workbook.sheet, workbook.sheets.joined(separator: ", "),
                                  Date().timeIntervalSince(started))
-            return [.info(summary), .info("  columns: " + columns)]
+            return [.info(summary), .info("  columns: " + columns)] + privacy
         }
         let label = (path as NSString).lastPathComponent
         if let progress { loadOptions.progress = { progress(label, $0) } }
         defer { progress?(label, 1) }
-        let (table, report) = try CSVReader.read(path: target, options: loadOptions)
+        let (raw, report) = try CSVReader.read(path: target, options: loadOptions)
+        let (table, privacy) = try guardCPR(raw, derivation, file: path, line: { "line \($0 + (report.header ? 2 : 1))" })
         define(name.text, table, origin: path)
         let columns = table.columns.map { "\($0.name) \($0.type)" }.joined(separator: ", ")
         let summary = String(format: "loaded %@: %@ rows × %d columns from %@ in %.2f s (%@)",
                              name.text, Self.thousands(table.rowCount), table.columns.count, (path as NSString).lastPathComponent,
                              report.seconds, report.description)
-        return [.info(summary), .info("  columns: " + columns)]
+        return [.info(summary), .info("  columns: " + columns)] + privacy
+    }
+
+    /// CPR numbers never reach the session raw: pseudonymised (or, with `set cpr keep`, kept and
+    /// said so), a mixed column refused naming its first CPR line but never the value.
+    func guardCPR(_ table: Table, _ derivation: CPRGuard.Derivation, file: String, line: (Int) -> String) throws -> (Table, [Outcome]) {
+        let keyPath = pseudonymKeyPath
+        let guarding = CPRGuard(keep: settings.keepCPR, derive: derivation, key: {
+            do { return try PseudonymKey.load(path: keyPath) } catch { throw Diagnostic("\(error)", notes: ["nothing was loaded"]) }
+        })
+        do {
+            let (protected, notes, keptRaw) = try guarding.apply(table)
+            if keptRaw { loadedRawCPR = true }
+            return (protected, notes.map { keptRaw ? Outcome.warning($0) : Outcome.info("  " + $0) })
+        } catch let mixed as CPRGuard.MixedColumn {
+            throw Diagnostic("\((file as NSString).lastPathComponent): the column '\(mixed.column)' has CPR numbers in \(Self.thousands(mixed.cprRows)) of its \(Self.thousands(mixed.rows)) values (the first at \(line(mixed.firstRow))) and other values in the rest",
+                             notes: ["klynge replaces CPR numbers by pseudonyms as it loads, and cannot tell which values of a mixed column are people", "nothing was loaded"],
+                             suggestion: "put the CPR numbers in a column of their own (or remove them) and load again")
+        }
     }
 
     /// A count with thousands separated by commas, for reports.

@@ -31,6 +31,10 @@ public final class Session {
     public private(set) var plugins: PluginRegistry
     /// The plugin stages by name (kept in step with `plugins`).
     public private(set) var stages: [String: Stage]
+    /// Where the CPR pseudonym key is kept (`$XDG_CONFIG_HOME/klynge/pseudonym.key` unless set).
+    public var pseudonymKeyPath = PseudonymKey.defaultPath()
+    /// Whether CPR numbers were loaded raw this session (`set cpr keep`): every later export says so.
+    public internal(set) var loadedRawCPR = false
     /// The columns' declared roles of each dataset made by `let`, by dataset and column name.
     public private(set) var roles: [String: [String: Role]] = [:]
     /// Hears the progress of long work: what (e.g. a file name) and how far, 0 to 1; 1 means done.
@@ -135,7 +139,8 @@ public final class Session {
         do {
             let statement = try Parser.parse(text, stages: stages)
             let outcomes = try run(statement, text: text)
-            if !outcomes.contains(where: \.isError) { journal.append(text) }
+            // The journal feeds `.save`: CPR-shaped numbers typed in a statement are not kept.
+            if !outcomes.contains(where: \.isError) { journal.append(CPR.masked(text)) }
             return outcomes
         } catch let d as Diagnostic {
             return [.error(d, source: text)]
@@ -151,6 +156,10 @@ public final class Session {
     /// Turns a file's load error into a diagnostic that shows the file's line.
     static func diagnostic(_ e: LoadError) -> Diagnostic {
         var excerpt: Diagnostic.FileExcerpt? = nil
+        // A line of a file may hold a CPR number: its digits never reach the screen (same length, so the caret stays).
+        var e = e
+        e.message = CPR.masked(e.message)
+        e.lineText = e.lineText.map(CPR.masked)
         if let line = e.line, let text = e.lineText {
             var location = "\(e.path):\(line)"
             if let column = e.column { location += ", column \(column.number) (\(column.name))" }
@@ -224,11 +233,16 @@ public final class Session {
     func write(_ result: Table, through sink: PlannedSink, schema: Schema, source: String) throws -> Outcome {
         let roles = schema.roles
         let control = DisclosureControl(threshold: settings.suppress)
+        let caveat = loadedRawCPR ? "CPR numbers were loaded raw in this session (set cpr keep)" : nil
         let protect: @Sendable (Table) -> (Table, DisclosureSummary) = { table in
             let (protected, report) = control.apply(table, roles: roles)
-            return (protected, report.summary(threshold: control.threshold))
+            var summary = report.summary(threshold: control.threshold)
+            summary.caveat = caveat
+            return (protected, summary)
         }
-        let (table, summary) = sink.exporter.protectsItself ? (result, DisclosureSummary(threshold: settings.suppress)) : protect(result)
+        var untouched = DisclosureSummary(threshold: settings.suppress)
+        untouched.caveat = caveat
+        let (table, summary) = sink.exporter.protectsItself ? (result, untouched) : protect(result)
         let context = ExportContext(path: resolve(path: sink.request.path), source: "klynge, \(origins[source] ?? source)",
                                     settings: settings.forExporters, roles: roles, summary: summary, protect: protect)
         do {
@@ -272,6 +286,16 @@ public final class Session {
             }
             guard let n = Int(v), n >= 2 else { throw Diagnostic("'suppress' is a threshold of 2 or more, or off", at: value.range) }
             settings.suppress = n
+        case "cpr":
+            switch v {
+            case "keep":
+                settings.keepCPR = true
+                return .warning("CPR numbers in files loaded from now on are kept as they are, for this session only; every export says so")
+            case "pseudonymise", "pseudonymize", "pseudonym", "pseudonyms":
+                settings.keepCPR = false
+            default:
+                throw Diagnostic("'cpr' is pseudonymise (the default) or keep", at: value.range)
+            }
         case "max_join_rows":
             guard let n = Int(v.replacingOccurrences(of: "_", with: "")), n >= 1 else { throw Diagnostic("'max_join_rows' is a number of rows, 1 or more", at: value.range) }
             settings.maxJoinRows = n

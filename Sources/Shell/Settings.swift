@@ -24,6 +24,8 @@ public struct Settings: Sendable {
     public var minimumAnswers = 5
     /// The most rows a join may make without `allow many`.
     public var maxJoinRows = 10_000_000
+    /// Whether CPR numbers are loaded as they are (`set cpr keep`, one session only) rather than pseudonymised.
+    public var keepCPR = false
 
     /// The settings plugin stages may follow, by name.
     public var forStages: [String: String] { ["min_answers": String(minimumAnswers), "max_join_rows": String(maxJoinRows)] }
@@ -47,5 +49,6 @@ public struct Settings: Sendable {
         ("labels", ["anonymous", "open"], "packs: other practices as letters A, B, C … or by name"),
         ("suppress", ["5", "off"], "disclosure control of exports: counts 1–4 shown as <5 (off must be explicit)"),
         ("max_join_rows", ["10000000"], "the most rows a join may make without `allow many`"),
+        ("cpr", ["pseudonymise", "keep"], "CPR numbers are pseudonymised on load; keep (this session only) loads them raw, and every export says so"),
     ]
 }

@@ -31,9 +31,10 @@ struct REPL {
         return home + "/.klynge_history"
     }
 
-    /// The statement as one history line: comments removed, lines joined with spaces.
+    /// The statement as one history line: comments removed, lines joined with spaces, CPR-shaped
+    /// numbers hidden (history is a file on disk).
     static func historyLine(_ statement: String) -> String {
-        statement.split(separator: "\n", omittingEmptySubsequences: true).map { line -> String in
+        CPR.masked(statement).split(separator: "\n", omittingEmptySubsequences: true).map { line -> String in
             var inQuotes = false
             var previous: Character = " "
             var kept = ""

@@ -10,6 +10,8 @@ let demoDatasets = DemoData.datasets()
 /// A session with the demo data, working in a fresh temporary folder.
 func demoSession() -> Session {
     let session = Session(workingDirectory: TestEnvironment.temporaryFolder("session").path)
+    // Never the user's own key: each test session has its own.
+    session.pseudonymKeyPath = TestEnvironment.temporaryFolder("key").appendingPathComponent("klynge/pseudonym.key").path
     for (name, table) in demoDatasets { session.define(name, table, origin: "demo") }
     return session
 }

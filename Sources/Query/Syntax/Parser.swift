@@ -117,6 +117,27 @@ public struct Parser {
         return .pipeline(try parsePipeline())
     }
 
+    /// A date after `derive age at`: `@2023-12-31`, `"2023-12-31"` or `2023-12-31` as typed.
+    mutating func parseLoadDate() throws(Diagnostic) -> (String, SourceRange) {
+        let t = peek
+        if t.kind == .string || t.kind == .date {
+            _ = advance()
+            return (t.text.hasPrefix("@") ? String(t.text.dropFirst()) : t.text, t.range)
+        }
+        // 2023-12-31 lexes as 2023, -12, -31 (or 2023 - 12 - 31): read it back as one date.
+        guard t.kind == .integer else {
+            throw Diagnostic("expected a date after 'at', e.g. 2023-12-31, found \(Self.describe(t))", at: t.range)
+        }
+        var text = advance().text
+        var end = t.range
+        while text.count < 10, peek.kind == .integer || peek.isSymbol("-") {
+            let part = advance()
+            text += part.text
+            end = part.range
+        }
+        return (text, t.range.union(end))
+    }
+
     mutating func parseLoad() throws(Diagnostic) -> StatementSyntax {
         _ = advance()
         let name = try parseName("a name for the dataset")
@@ -124,7 +145,26 @@ public struct Parser {
         var options: [LoadOptionSyntax] = []
         while peek.kind == .identifier {
             let optionName = try parseName("an option")
-            if optionName.text.lowercased() == "types" {
+            if optionName.text.lowercased() == "derive" {
+                var items: [(Name, String?)] = []
+                var end = optionName.range
+                repeat {
+                    if peek.isSymbol(",") { _ = advance() }
+                    let item = try parseName("what to derive from the CPR numbers: age at DATE, sex")
+                    end = item.range
+                    var date: String? = nil
+                    if peek.isKeyword("at") {
+                        _ = advance()
+                        let (text, range) = try parseLoadDate()
+                        date = text
+                        end = range
+                    }
+                    items.append((item, date))
+                } while peek.isSymbol(",")
+                var option = LoadOptionSyntax(name: optionName, value: nil, types: [], range: optionName.range.union(end))
+                option.derived = items
+                options.append(option)
+            } else if optionName.text.lowercased() == "types" {
                 _ = try expectSymbol("(", "after 'types'")
                 var pairs: [(Name, Name)] = []
                 while !peek.isSymbol(")") {

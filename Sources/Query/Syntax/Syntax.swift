@@ -158,6 +158,8 @@ public struct LoadOptionSyntax: Sendable {
     public var value: String?
     /// Column types, for `types (…)`.
     public var types: [(Name, Name)]
+    /// What `derive` asks for: `age` with its date (`yyyy-mm-dd`), `sex` without.
+    public var derived: [(Name, String?)] = []
     /// The whole option's range.
     public var range: SourceRange
 }

@@ -140,6 +140,8 @@ public struct DisclosureSummary: Sendable, Equatable {
     public var complementary = 0
     /// Statistics blanked because they derive from a hidden count.
     public var derived = 0
+    /// Something else every export must state (e.g. that CPR numbers were loaded raw).
+    public var caveat: String? = nil
 
     /// Creates a summary.
     public init(threshold: Int?, primary: Int = 0, complementary: Int = 0, derived: Int = 0) {
@@ -149,12 +151,19 @@ public struct DisclosureSummary: Sendable, Equatable {
 
     /// Two parts' summaries together (a pack's clusters).
     public static func + (a: DisclosureSummary, b: DisclosureSummary) -> DisclosureSummary {
-        DisclosureSummary(threshold: a.threshold, primary: a.primary + b.primary, complementary: a.complementary + b.complementary,
-                          derived: a.derived + b.derived)
+        var sum = DisclosureSummary(threshold: a.threshold, primary: a.primary + b.primary, complementary: a.complementary + b.complementary,
+                                    derived: a.derived + b.derived)
+        sum.caveat = a.caveat ?? b.caveat
+        return sum
     }
 
     /// One sentence on what was done, stated in every export, chart and pack.
     public var sentence: String {
+        caveat.map { controlSentence + "; " + $0 } ?? controlSentence
+    }
+
+    /// What disclosure control did, in one sentence.
+    var controlSentence: String {
         guard let threshold else { return "disclosure control was OFF (set suppress off): small counts are shown" }
         if primary == 0 { return "disclosure control: no counts under \(threshold)" }
         var parts = ["disclosure control: \(primary) counts of 1–\(threshold - 1) shown as <\(threshold)"]
