@@ -41,9 +41,12 @@ build: deps
 run: build
 	$$($(SWIFT) build -c release --show-bin-path)/klynge --demo
 
-# The end-to-end tests drive the release binary (KLYNGE_BIN); unit tests build in debug.
+# The end-to-end tests drive the release binary (KLYNGE_BIN); unit tests build in debug. The tests
+# get their own state and config folders, so they never touch your export log or pseudonym key.
 test: build pydeps
-	KLYNGE_BIN=$$($(SWIFT) build -c release --show-bin-path)/klynge $(SWIFT) test
+	@scratch=$$(mktemp -d); \
+	KLYNGE_BIN=$$($(SWIFT) build -c release --show-bin-path)/klynge XDG_STATE_HOME=$$scratch/state XDG_CONFIG_HOME=$$scratch/config \
+	  $(SWIFT) test; status=$$?; rm -rf $$scratch; exit $$status
 
 clean:
 	rm -rf .build

@@ -31,6 +31,8 @@ public final class Session {
     public private(set) var plugins: PluginRegistry
     /// The plugin stages by name (kept in step with `plugins`).
     public private(set) var stages: [String: Stage]
+    /// Where every file that leaves the shell is recorded (`$XDG_STATE_HOME/klynge/exports.log` unless set).
+    public var exportLogPath = ExportLog.defaultPath()
     /// Where the CPR pseudonym key is kept (`$XDG_CONFIG_HOME/klynge/pseudonym.key` unless set).
     public var pseudonymKeyPath = PseudonymKey.defaultPath()
     /// Whether CPR numbers were loaded raw this session (`set cpr keep`): every later export says so.
@@ -183,7 +185,7 @@ public final class Session {
         case .pipeline(let pipeline):
             let (table, plan, notes) = try evaluate(pipeline)
             define("_", table, origin: "last result", roles: plan.output.roles)
-            if let sink = plan.sink { return notes + [try write(table, through: sink, schema: plan.output, source: pipeline.source.text)] }
+            if let sink = plan.sink { return notes + (try write(table, through: sink, schema: plan.output, source: pipeline.source.text, statement: text)) }
             return [.result(table)] + notes
         case .export(let pipeline, let path, let pathRange, let formatName, let allowIdentifiers):
             let plan = try planner.planExport(pipeline, path: path, pathRange: pathRange, format: formatName, allowIdentifiers: allowIdentifiers)
@@ -194,7 +196,7 @@ public final class Session {
                                  at: pipeline.range, notes: ["CPR numbers and patient keys must not leave this machine"],
                                  suggestion: "select the columns to export, or aggregate first; to write the file anyway (for use on this machine), end with `allow identifiers`")
             }
-            return notes + [try write(result, through: plan.sink!, schema: plan.output, source: pipeline.source.text)]
+            return notes + (try write(result, through: plan.sink!, schema: plan.output, source: pipeline.source.text, statement: text))
         case .set(let name, let value):
             return [try applySetting(name, value)]
         }
@@ -229,8 +231,8 @@ public final class Session {
     }
 
     /// Writes a result through its sink, after disclosure control (by the columns' declared roles,
-    /// else their names), and says what was written.
-    func write(_ result: Table, through sink: PlannedSink, schema: Schema, source: String) throws -> Outcome {
+    /// else their names), records it in the export log, and says what was written.
+    func write(_ result: Table, through sink: PlannedSink, schema: Schema, source: String, statement: String) throws -> [Outcome] {
         let roles = schema.roles
         let control = DisclosureControl(threshold: settings.suppress)
         let caveat = loadedRawCPR ? "CPR numbers were loaded raw in this session (set cpr keep)" : nil
@@ -245,11 +247,16 @@ public final class Session {
         let (table, summary) = sink.exporter.protectsItself ? (result, untouched) : protect(result)
         let context = ExportContext(path: resolve(path: sink.request.path), source: "klynge, \(origins[source] ?? source)",
                                     settings: settings.forExporters, roles: roles, summary: summary, protect: protect)
+        let message: String
         do {
-            return .info(try sink.exporter.write(table, sink.request, context))
+            message = try sink.exporter.write(table, sink.request, context)
         } catch {
             throw sink.diagnostic(error)
         }
+        let logged = ExportLog(path: exportLogPath).record(statement: statement, file: context.path, format: "\(sink.exporter.sink.rawValue) \(sink.exporter.name)",
+                                                           rows: result.rowCount,
+                                                           disclosure: sink.exporter.protectsItself ? message.components(separatedBy: "; ").dropFirst().joined(separator: "; ") : summary.sentence)
+        return [.info(message)] + (logged.map { [.warning($0)] } ?? [])
     }
 
     func applySetting(_ name: Name, _ value: Name) throws(Diagnostic) -> Outcome {

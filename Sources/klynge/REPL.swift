@@ -106,7 +106,13 @@ struct REPL {
     }
 
     static func save(_ path: String) {
-        _ = klynge_history_save(path)
+        // Written whole to a temporary file that only the user can read, then renamed into place:
+        // history is never half written, nor readable by others for a moment.
+        let temporary = path + ".\(getpid()).tmp"
+        let previous = umask(0o077)
+        let saved = klynge_history_save(temporary)
+        umask(previous)
+        if saved >= 0 { rename(temporary, path) } else { unlink(temporary) }
         chmod(path, 0o600)
     }
 

@@ -129,3 +129,33 @@ import TestSupport
         #expect(CPR.digits("290223-1234") == nil && CPR.digits("290220-1234") != nil)   // 29 Feb 1923 did not exist; 1920 was a leap year
     }
 }
+
+/// Every file that leaves the shell is recorded in the export log, readable by its owner only.
+@Suite struct ExportLogTests {
+    @Test func exportsChartsAndPacksAreLogged() throws {
+        let session = demoSession()
+        _ = session.execute("""
+            export practices | take 3 | select practice_id, listed_patients to "p.csv"
+            practices | take 3 | chart bar practice_name listed_patients to "c.svg"
+            practices | where cpr_like == "010190-1234" | take 1
+            """)
+        let text = try String(contentsOfFile: session.exportLogPath, encoding: .utf8)
+        let lines = text.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(lines.count == 2)
+        #expect(lines[0]["file"] as? String == session.resolve(path: "p.csv"))
+        #expect(lines[0]["format"] as? String == "export csv" && lines[0]["rows"] as? Int == 3)
+        #expect((lines[0]["statement"] as? String)?.hasPrefix("export practices | take 3") == true)
+        #expect((lines[0]["disclosure"] as? String)?.hasPrefix("disclosure control:") == true)
+        #expect(lines[1]["format"] as? String == "chart bar")
+        #expect((lines[1]["time"] as? String)?.hasSuffix("Z") == true)
+        var info = stat()
+        #expect(stat(session.exportLogPath, &info) == 0 && info.st_mode & 0o777 == 0o600)
+    }
+
+    @Test func aCPRTypedInAnExportIsNotLogged() throws {
+        let session = demoSession()
+        _ = session.execute("export practices | where practice_id != \"010190-1234\" | take 1 to \"p.csv\"")
+        let text = try String(contentsOfFile: session.exportLogPath, encoding: .utf8)
+        #expect(text.contains("######-####") && !text.contains("010190-1234"))
+    }
+}

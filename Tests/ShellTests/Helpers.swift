@@ -12,6 +12,7 @@ func demoSession() -> Session {
     let session = Session(workingDirectory: TestEnvironment.temporaryFolder("session").path)
     // Never the user's own key: each test session has its own.
     session.pseudonymKeyPath = TestEnvironment.temporaryFolder("key").appendingPathComponent("klynge/pseudonym.key").path
+    session.exportLogPath = TestEnvironment.temporaryFolder("state").appendingPathComponent("klynge/exports.log").path
     for (name, table) in demoDatasets { session.define(name, table, origin: "demo") }
     return session
 }

@@ -39,6 +39,8 @@ public enum TestEnvironment {
 
     /// An empty folder that stands in for the user's data folder while tests run the binary.
     public static let emptyDataHome = temporaryFolder("data-home")
+    /// The state folder (export log) and config folder (pseudonym key) of the binary under test.
+    public static let privateStateHome = temporaryFolder("state-home"), privateConfigHome = temporaryFolder("config-home")
 
     /// A new empty temporary folder.
     public static func temporaryFolder(_ label: String) -> URL {
@@ -67,6 +69,9 @@ public enum TestEnvironment {
         var env = ProcessInfo.processInfo.environment
         // The user's own plugins (~/.local/share/klynge/plugins) must not change what a test sees.
         env["XDG_DATA_HOME"] = emptyDataHome.path
+        // Nor may a test write to the user's own export log or pseudonym key.
+        env["XDG_STATE_HOME"] = privateStateHome.path
+        env["XDG_CONFIG_HOME"] = privateConfigHome.path
         for (k, v) in environment { env[k] = v }
         process.environment = env
         let out = Pipe(), err = Pipe(), inPipe = Pipe()
