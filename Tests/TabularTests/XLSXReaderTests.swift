@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Tabular
+import TestSupport
 
 /// The fixtures are made by Fixtures/make_survey_xlsx.py (XlsxWriter: shared strings, as Excel
 /// writes them; openpyxl: inline strings).
@@ -51,5 +52,37 @@ import Tabular
         #expect(SheetGridReference.column("A1") == 0)
         #expect(SheetGridReference.column("Z9") == 25)
         #expect(SheetGridReference.column("AB12") == 27)
+    }
+}
+
+/// A workbook whose sheet unpacks to far more than it packs (a ZIP bomb) is refused, not unpacked.
+@Suite(.enabled(if: TestEnvironment.python3 != nil, "needs python3 to make the ZIP bomb"))
+struct XLSXBombTests {
+    @Test func aZipBombIsRefused() throws {
+        let folder = TestEnvironment.temporaryFolder("bomb")
+        let path = folder.appendingPathComponent("bomb.xlsx").path
+        // 30 MB of one repeated row inside a valid workbook: it packs to about 30 kB.
+        let script = """
+            import sys, zipfile
+            z = zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED)
+            z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+            z.writestr("xl/workbook.xml", '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>')
+            z.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+            with z.open("xl/worksheets/sheet1.xml", "w") as f:
+                f.write(b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+                row = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>' * 1000
+                for _ in range(600):
+                    f.write(row)
+                f.write(b'</sheetData></worksheet>')
+            z.close()
+            """
+        let r = try TestEnvironment.run(TestEnvironment.python3!, ["-c", script, path])
+        try #require(r.status == 0, "\(r.stderr)")
+        let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int
+        #expect(size < 1_000_000)
+        #expect(throws: LoadError.self) { try XLSXReader.read(path: path) }
+        do { _ = try XLSXReader.read(path: path) } catch let e as LoadError {
+            #expect(e.message.contains("refused as a ZIP bomb"), "\(e.message)")
+        }
     }
 }

@@ -22,6 +22,11 @@ public enum XLSXReader {
         public var sheets: [String]
     }
 
+    /// The most bytes one part of a workbook may unpack to (a sheet of a million rows is far less).
+    public static let maxPartBytes: UInt64 = 1_000_000_000
+    /// The most a part may grow on unpacking when it is large (ordinary sheets compress 5–20 times).
+    public static let maxRatio: UInt64 = 200
+
     /// Reads the named sheet (the first when nil).
     public static func read(path: String, sheet wanted: String? = nil, options: LoadOptions = LoadOptions()) throws -> Result {
         let url = URL(fileURLWithPath: path)
@@ -37,8 +42,18 @@ public enum XLSXReader {
         }
         func part(_ name: String) throws -> Data? {
             guard let entry = archive[name] else { return nil }
+            // A ZIP bomb (a few kilobytes that unpack to gigabytes) is refused by the sizes the
+            // package declares, and again while unpacking, should the declaration lie.
+            let limit = Self.maxPartBytes
+            if entry.uncompressedSize > limit || (entry.compressedSize > 0 && entry.uncompressedSize / entry.compressedSize > Self.maxRatio && entry.uncompressedSize > 10_000_000) {
+                throw LoadError(message: "the workbook's part \(name) unpacks to \(entry.uncompressedSize / 1_000_000) MB from \(entry.compressedSize / 1000) kB: refused as a ZIP bomb (at most \(limit / 1_000_000) MB, ratio \(Self.maxRatio))",
+                                path: path, suggestion: "export the sheet as CSV from Excel and load that")
+            }
             var data = Data()
-            _ = try archive.extract(entry, skipCRC32: false) { data.append($0) }
+            _ = try archive.extract(entry, skipCRC32: false) { chunk in
+                data.append(chunk)
+                if data.count > limit { throw LoadError(message: "the workbook's part \(name) unpacks to more than \(limit / 1_000_000) MB: refused", path: path) }
+            }
             return data
         }
         guard let workbook = try part("xl/workbook.xml") else {
