@@ -7,6 +7,7 @@ extension Session {
     func load(name: Name, path: String, pathRange: SourceRange, options: [LoadOptionSyntax]) throws -> [Outcome] {
         try checkNewName(name)
         var loadOptions = LoadOptions()
+        loadOptions.memoryLimit = settings.maxMemory
         var sheet: String? = nil
         var derivation = CPRGuard.Derivation()
         for option in options {
@@ -51,6 +52,9 @@ extension Session {
                 }
             case "sheet":
                 sheet = value
+            case "max_field":
+                guard let n = Int(value), n > 0 else { throw Diagnostic("'max_field' is a number of bytes", at: option.range) }
+                loadOptions.maxFieldBytes = n
             case "derive":
                 for (item, date) in option.derived {
                     switch item.text.lowercased() {
@@ -67,7 +71,7 @@ extension Session {
                 }
             default:
                 throw Diagnostic.unknown("load option", option.name.text, at: option.name.range,
-                                         candidates: ["delimiter", "decimal", "encoding", "header", "dates", "types", "sheet", "derive"])
+                                         candidates: ["delimiter", "decimal", "encoding", "header", "dates", "types", "sheet", "derive", "max_field"])
             }
         }
         let target = resolve(path: path)

@@ -293,6 +293,14 @@ public final class Session {
             }
             guard let n = Int(v), n >= 2 else { throw Diagnostic("'suppress' is a threshold of 2 or more, or off", at: value.range) }
             settings.suppress = n
+        case "max_memory":
+            if v == "free" { settings.maxMemory = nil; break }
+            let units: [(String, UInt64)] = [("gb", 1_000_000_000), ("mb", 1_000_000), ("kb", 1000), ("b", 1)]
+            let unit = units.first { v.hasSuffix($0.0) } ?? ("", 1)
+            guard let n = Double(v.dropLast(unit.0.count).trimmingCharacters(in: .whitespaces)), n > 0 else {
+                throw Diagnostic("'max_memory' is free or an amount such as 2GB or 500MB", at: value.range)
+            }
+            settings.maxMemory = UInt64(n * Double(unit.1))
         case "cpr":
             switch v {
             case "keep":

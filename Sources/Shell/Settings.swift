@@ -24,6 +24,8 @@ public struct Settings: Sendable {
     public var minimumAnswers = 5
     /// The most rows a join may make without `allow many`.
     public var maxJoinRows = 10_000_000
+    /// The memory a load may need, in bytes (`set max_memory 2GB`); nil: what the machine has free.
+    public var maxMemory: UInt64? = nil
     /// Whether CPR numbers are loaded as they are (`set cpr keep`, one session only) rather than pseudonymised.
     public var keepCPR = false
 
@@ -49,6 +51,7 @@ public struct Settings: Sendable {
         ("labels", ["anonymous", "open"], "packs: other practices as letters A, B, C … or by name"),
         ("suppress", ["5", "off"], "disclosure control of exports: counts 1–4 shown as <5 (off must be explicit)"),
         ("max_join_rows", ["10000000"], "the most rows a join may make without `allow many`"),
+        ("max_memory", ["free", "2GB"], "the memory a load may need; free (the default) is what the machine has available"),
         ("cpr", ["pseudonymise", "keep"], "CPR numbers are pseudonymised on load; keep (this session only) loads them raw, and every export says so"),
     ]
 }

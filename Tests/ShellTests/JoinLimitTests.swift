@@ -27,3 +27,29 @@ import Shell
         #expect(session.execute(".help settings").texts.first?.contains("max_join_rows") == true)
     }
 }
+
+/// Files too large for memory, or with a runaway value, are refused with what the limit is.
+@Suite struct LoadLimitTests {
+    @Test func aFileThatWouldNotFitIsRefusedBeforeItIsRead() throws {
+        let session = demoSession()
+        let rows = String(repeating: "012345,0130,2023-01-31,1,324.16\n", count: 40_000)
+        try ("practice_id,service_code,service_date,count,fee\n" + rows).write(toFile: session.resolve(path: "b.csv"), atomically: true, encoding: .utf8)
+        _ = session.execute("set max_memory 2MB")
+        let d = try #require(session.execute("load b \"b.csv\"").errors.first)
+        #expect(d.message.hasPrefix("b.csv: is 1 MB; loading it would need about 6 MB of memory, and 2 MB are allowed (set max_memory)"), "\(d.message)")
+        #expect(session.datasets["b"] == nil)
+        _ = session.execute("set max_memory free")
+        #expect(session.execute("load b \"b.csv\"").errors.isEmpty)
+    }
+
+    @Test func aRunawayValueIsRefusedWithItsLine() throws {
+        let session = demoSession()
+        // An unclosed quote in a comments column swallows the rest of the file into one value.
+        let body = "id,comment\n1,\"fine\"\n2,\"never closed\n" + String(repeating: "3,more text\n", count: 100_000) + "\"\n"
+        try body.write(toFile: session.resolve(path: "c.csv"), atomically: true, encoding: .utf8)
+        let d = try #require(session.execute("load c \"c.csv\"").errors.first)
+        #expect(d.message.hasPrefix("c.csv: a value on this line is 1200013 bytes long; klynge takes values up to 1000000 bytes"), "\(d.message)")
+        #expect(d.fileExcerpt?.location.hasSuffix("c.csv:3, column 2 (comment)") == true || d.fileExcerpt?.location.hasSuffix("c.csv:3") == true)
+        #expect(session.execute("load c \"c.csv\" max_field 2000000").errors.isEmpty)
+    }
+}

@@ -219,7 +219,14 @@ public struct Parser {
         let name = try parseName("a setting")
         let v = advance()
         guard v.kind != .end else { throw Diagnostic("expected a value for '\(name.text)'", at: v.range) }
-        return .set(name: name, value: Name(v.text, v.range))
+        // `2GB` lexes as 2 and GB: tokens written together are one value.
+        var text = v.text, range = v.range
+        while peek.kind != .end, peek.range.start == range.end {
+            let next = advance()
+            text += next.text
+            range = range.union(next.range)
+        }
+        return .set(name: name, value: Name(text, range))
     }
 
     // MARK: pipelines

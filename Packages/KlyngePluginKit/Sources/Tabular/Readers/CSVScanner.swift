@@ -21,7 +21,7 @@ struct CSVScanner {
 
     /// Scans the whole buffer.
     static func scan(_ b: UnsafeBufferPointer<UInt8>, delimiter d: UInt8, path: String,
-                     progress: (@Sendable (Double) -> Void)? = nil) throws -> CSVScanner {
+                     progress: (@Sendable (Double) -> Void)? = nil, maxField: Int = LoadOptions.defaultMaxFieldBytes) throws -> CSVScanner {
         var s = CSVScanner()
         let n = b.count
         let estimate = n / 12
@@ -70,6 +70,11 @@ struct CSVScanner {
                         i += 1
                     }
                     fieldEnd = i
+                }
+                if fieldEnd - fieldStart > maxField {
+                    throw s.error(b, path: path, at: fieldStart,
+                                  message: "a value on this line is \(fieldEnd - fieldStart) bytes long; klynge takes values up to \(maxField) bytes",
+                                  suggestion: "a quote that is never closed makes one long value; if the value is real, load with `max_field \(fieldEnd - fieldStart)`")
                 }
                 s.starts.append(UInt32(truncatingIfNeeded: fieldStart))
                 s.ends.append(UInt32(truncatingIfNeeded: fieldEnd))

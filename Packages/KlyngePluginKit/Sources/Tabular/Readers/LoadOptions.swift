@@ -14,6 +14,13 @@ public struct LoadOptions: Sendable {
     public var dateFormat: DateFormat?
     /// Hears how far the load has come, from 0 to 1 (for a progress line on long loads).
     public var progress: (@Sendable (Double) -> Void)?
+    /// The longest value (in bytes) a file may hold; a longer one is an error naming its line.
+    public var maxFieldBytes = LoadOptions.defaultMaxFieldBytes
+    /// The memory a load may need, in bytes; nil: what the machine has available.
+    public var memoryLimit: UInt64? = nil
+
+    /// The longest value by default: 1 MB, far more than any cell an analyst means to load.
+    public static let defaultMaxFieldBytes = 1_000_000
 
     /// Options that sniff everything.
     public init() {}
