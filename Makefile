@@ -9,7 +9,7 @@
 PYTHON ?= python3
 PY_TEST_PACKAGES = numpy duckdb==2.0.0 openpyxl
 SWIFT ?= swift
-.PHONY: run test build deps pydeps clean
+.PHONY: run test build deps pydeps clean fuzz-build fuzz asan
 
 deps:
 	@missing=""; \
@@ -48,5 +48,24 @@ test: build pydeps
 	KLYNGE_BIN=$$($(SWIFT) build -c release --show-bin-path)/klynge XDG_STATE_HOME=$$scratch/state XDG_CONFIG_HOME=$$scratch/config \
 	  $(SWIFT) test; status=$$?; rm -rf $$scratch; exit $$status
 
+# Coverage-guided fuzzing (Fuzz/README.md): not part of `make test`.
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS = -c release --package-path Fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library -Xswiftc -use-ld=lld
+fuzz-build: deps
+	$(SWIFT) build $(FUZZ_FLAGS)
+
+fuzz: fuzz-build
+	@bin=$$($(SWIFT) build $(FUZZ_FLAGS) --show-bin-path); work=$$(mktemp -d); \
+	for t in parser:FuzzParser:klynge.dict csv:FuzzCSV:csv.dict xlsx:FuzzXLSX:; do \
+	  corpus=$${t%%:*}; rest=$${t#*:}; target=$${rest%%:*}; dict=$${rest#*:}; \
+	  mkdir -p $$work/$$corpus && cp Fuzz/corpus/$$corpus/* $$work/$$corpus/; \
+	  SWIFT_BACKTRACE=enable=no $$bin/$$target -max_total_time=$(FUZZ_SECONDS) $${dict:+-dict=Fuzz/$$dict} \
+	    -artifact_prefix=$$work/crash-$$corpus- $$work/$$corpus || exit 1; \
+	done
+
+# The unit tests under AddressSanitizer (slow: everything is rebuilt instrumented).
+asan: deps
+	$(SWIFT) test --sanitize=address --scratch-path .build-asan
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-asan Fuzz/.build

@@ -14,6 +14,8 @@ let package = Package(
     products: [
         .executable(name: "klynge", targets: ["klynge"]),
         .library(name: "Shell", targets: ["Shell"]),
+        // For the fuzzers in Fuzz/, which build the parser without the rest.
+        .library(name: "Query", targets: ["Query"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
