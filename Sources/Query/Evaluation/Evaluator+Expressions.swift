@@ -129,7 +129,16 @@ extension Evaluator {
         case .date:
             guard case .date(let d) = a.data else { return a }
             let y = b.int64s()
-            let out = (0..<n).map { op == "+" ? d[$0] &+ Int32(truncatingIfNeeded: y[$0]) : d[$0] &- Int32(truncatingIfNeeded: y[$0]) }
+            // A date more than ±5.8 million years away does not fit: an error, not a wrapped date.
+            var out = [Int32](repeating: 0, count: n)
+            for i in 0..<n {
+                let value = op == "+" ? Int64(d[i]).addingReportingOverflow(y[i]) : Int64(d[i]).subtractingReportingOverflow(y[i])
+                guard !value.overflow, let day = Int32(exactly: value.partialValue) else {
+                    if a.isNull(i) || b.isNull(i) { continue }
+                    throw IntegerOverflow(operation: op, values: [Int64(d[i]), y[i]], row: i, range: "the dates klynge holds (±5.8 million years)")
+                }
+                out[i] = day
+            }
             return Column(name: "", data: .date(out), validity: validity)
         default:
             let x = a.doubles(), y = b.doubles()
@@ -230,13 +239,16 @@ struct IntegerOverflow: Error {
     var values: [Int64]
     /// The row (0-based) where it happened; nil for constants.
     var row: Int?
+    /// What the result fell outside of.
+    var range = "the whole numbers klynge holds (±9.2·10¹⁸)"
 
     /// The error as the shell shows it, naming the expression.
     func diagnostic(_ e: BoundExpr) -> Diagnostic {
         let what = values.count == 2 ? "\(values[0]) \(operation) \(values[1])" : "\(operation)(\(values.map(String.init).joined(separator: ", ")))"
         let at = row.map { " (row \($0 + 1))" } ?? ""
         let shown = what == e.readable ? "" : ": \(what)\(at)"
-        return Diagnostic("integer overflow in \(e.readable)\(shown) is outside the whole numbers klynge holds (±9.2·10¹⁸)",
-                          suggestion: "compute in decimals instead, e.g. decimal(…) * …")
+        let isDate = range.contains("dates")
+        return Diagnostic("\(isDate ? "date" : "integer") overflow in \(e.readable)\(shown) is outside \(range)",
+                          suggestion: isDate ? "add days within a sensible range" : "compute in decimals instead, e.g. decimal(…) * …")
     }
 }

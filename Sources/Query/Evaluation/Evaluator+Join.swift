@@ -23,8 +23,13 @@ extension Evaluator {
         var rightRows: [Int] = []
         leftRows.reserveCapacity(left.rowCount)
         rightRows.reserveCapacity(left.rowCount)
+        // Ctrl-C is checked by rows made, not rows read: one key can match a million rows.
+        var nextCheck = 1 << 16
         for (i, code) in leftCodes.enumerated() {
-            if i & 0xFFFF == 0xFFFF { try Interrupt.check() }
+            if leftRows.count >= nextCheck || i & 0xFFFF == 0xFFFF {
+                try Interrupt.check()
+                nextCheck = leftRows.count + (1 << 16)
+            }
             if code >= 0, let matches = bucket[code] {
                 for j in matches { leftRows.append(i); rightRows.append(j) }
             } else if isLeft {
@@ -32,8 +37,9 @@ extension Evaluator {
                 rightRows.append(-1)
             }
         }
-        var columns = left.columns.map { $0.gather(leftRows) }
-        for (k, name) in rightColumns { columns.append(right.columns[k].gather(rightRows).renamed(name)) }
+        var columns: [Column] = []
+        for column in left.columns { try Interrupt.check(); columns.append(column.gather(leftRows)) }
+        for (k, name) in rightColumns { try Interrupt.check(); columns.append(right.columns[k].gather(rightRows).renamed(name)) }
         return Table(columns: columns, rowCount: leftRows.count)
     }
 
