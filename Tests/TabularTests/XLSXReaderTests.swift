@@ -86,3 +86,15 @@ struct XLSXBombTests {
         }
     }
 }
+
+/// Inputs that crashed the workbook reader under the fuzzer (Fuzz/FuzzXLSX) stay here as tests.
+@Suite struct XLSXRegressionTests {
+    @Test func aDamagedSharedStringTableIsAnErrorNotACrash() throws {
+        // libFuzzer found it: FoundationXML's XMLParser crashed the process on this shared-string part.
+        let path = XLSXReaderTests.fixture("damaged-shared-strings.xlsx")
+        #expect(throws: LoadError.self) { try XLSXReader.read(path: path) }
+        do { _ = try XLSXReader.read(path: path) } catch let e as LoadError {
+            #expect(e.message.hasPrefix("the workbook is damaged: its part xl/sharedStrings.xml is not well-formed XML"), "\(e.message)")
+        }
+    }
+}

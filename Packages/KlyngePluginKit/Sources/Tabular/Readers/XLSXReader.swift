@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import ZIPFoundation
 
 /// Reads one sheet of an Excel workbook (`.xlsx`) into a table.
@@ -59,8 +56,16 @@ public enum XLSXReader {
         guard let workbook = try part("xl/workbook.xml") else {
             throw LoadError(message: "has no xl/workbook.xml: not an Excel workbook", path: path)
         }
-        let sheets = XMLElements.collect(workbook, element: "sheet")
-        let relations = try part("xl/_rels/workbook.xml.rels").map { XMLElements.collect($0, element: "Relationship") } ?? []
+        func xml<T>(_ part: String, _ read: () throws(XMLScanner.Problem) -> T) throws -> T {
+            do { return try read() } catch {
+                throw LoadError(message: "the workbook is damaged: its part \(part) is not well-formed XML: \(error)", path: path,
+                                suggestion: "open it in Excel and save it again, or export the sheet as CSV")
+            }
+        }
+        let sheets = try xml("xl/workbook.xml") { () throws(XMLScanner.Problem) in try XMLElements.collect(workbook, element: "sheet") }
+        let relations = try part("xl/_rels/workbook.xml.rels").map { data in
+            try xml("xl/_rels/workbook.xml.rels") { () throws(XMLScanner.Problem) in try XMLElements.collect(data, element: "Relationship") }
+        } ?? []
         let names = sheets.compactMap { $0["name"] }
         guard !sheets.isEmpty else { throw LoadError(message: "the workbook has no sheets", path: path) }
         let chosen: [String: String]
@@ -78,9 +83,9 @@ public enum XLSXReader {
         var target = relations.first { $0["Id"] == relation }?["Target"] ?? "worksheets/sheet1.xml"
         if target.hasPrefix("/") { target.removeFirst() } else { target = "xl/" + target }
         guard let sheetData = try part(target) else { throw LoadError(message: "the sheet's part \(target) is missing", path: path) }
-        let shared = try part("xl/sharedStrings.xml").map(SharedStrings.parse) ?? []
-        let dateStyles = try part("xl/styles.xml").map(DateStyles.parse) ?? []
-        let grid = SheetGrid.parse(sheetData, shared: shared, dateStyles: dateStyles)
+        let shared = try part("xl/sharedStrings.xml").map { data in try xml("xl/sharedStrings.xml") { () throws(XMLScanner.Problem) in try SharedStrings.parse(data) } } ?? []
+        let dateStyles = try part("xl/styles.xml").map { data in try xml("xl/styles.xml") { () throws(XMLScanner.Problem) in try DateStyles.parse(data) } } ?? []
+        let grid = try xml(target) { () throws(XMLScanner.Problem) in try SheetGrid.parse(sheetData, shared: shared, dateStyles: dateStyles) }
         var csv = ""
         for row in grid {
             csv += row.map { cell in
@@ -100,78 +105,57 @@ public enum XLSXReader {
 }
 
 /// Collects the attributes of every element with a given name.
-final class XMLElements: NSObject, XMLParserDelegate {
-    let element: String
-    var found: [[String: String]] = []
-
-    init(element: String) { self.element = element }
-
-    static func collect(_ data: Data, element: String) -> [[String: String]] {
-        let delegate = XMLElements(element: element)
-        let parser = XMLParser(data: data)
-        parser.delegate = delegate
-        parser.parse()
-        return delegate.found
-    }
-
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String]) {
-        if name == element || name.hasSuffix(":" + element) { found.append(attributes) }
+enum XMLElements {
+    static func collect(_ data: Data, element: String) throws(XMLScanner.Problem) -> [[String: String]] {
+        var found: [[String: String]] = []
+        try XMLScanner.scan(data) { event in
+            if case .start(let name, let attributes) = event, name == element { found.append(attributes) }
+        }
+        return found
     }
 }
 
 /// The shared-string table: each `<si>`'s text (rich-text runs joined, phonetic runs left out).
-final class SharedStrings: NSObject, XMLParserDelegate {
-    var strings: [String] = []
-    var current = ""
-    var inText = false
-    var inPhonetic = false
-
-    static func parse(_ data: Data) -> [String] {
-        let delegate = SharedStrings()
-        let parser = XMLParser(data: data)
-        parser.delegate = delegate
-        parser.parse()
-        return delegate.strings
-    }
-
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String]) {
-        switch name {
-        case "si": current = ""
-        case "t": inText = true
-        case "rPh": inPhonetic = true
-        default: break
+enum SharedStrings {
+    static func parse(_ data: Data) throws(XMLScanner.Problem) -> [String] {
+        var strings: [String] = []
+        var current = "", inText = false, inPhonetic = false
+        try XMLScanner.scan(data) { event in
+            switch event {
+            case .start("si", _): current = ""
+            case .start("t", _): inText = true
+            case .start("rPh", _): inPhonetic = true
+            case .text(let s): if inText && !inPhonetic { current += s }
+            case .end("si"): strings.append(current)
+            case .end("t"): inText = false
+            case .end("rPh"): inPhonetic = false
+            default: break
+            }
         }
-    }
-
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
-        if inText && !inPhonetic { current += string }
-    }
-
-    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-        switch name {
-        case "si": strings.append(current)
-        case "t": inText = false
-        case "rPh": inPhonetic = false
-        default: break
-        }
+        return strings
     }
 }
 
 /// Which cell styles (`s="…"` indices into cellXfs) show numbers as dates.
-final class DateStyles: NSObject, XMLParserDelegate {
-    var customFormats: [Int: String] = [:]
-    var styleFormats: [Int] = []
-    var inCellXfs = false
-
+enum DateStyles {
     /// For each cell style index, whether it is a date format.
-    static func parse(_ data: Data) -> [Bool] {
-        let delegate = DateStyles()
-        let parser = XMLParser(data: data)
-        parser.delegate = delegate
-        parser.parse()
-        return delegate.styleFormats.map { id in
+    static func parse(_ data: Data) throws(XMLScanner.Problem) -> [Bool] {
+        var customFormats: [Int: String] = [:]
+        var styleFormats: [Int] = []
+        var inCellXfs = false
+        try XMLScanner.scan(data) { event in
+            switch event {
+            case .start("numFmt", let attributes):
+                if let id = attributes["numFmtId"].flatMap(Int.init), let code = attributes["formatCode"] { customFormats[id] = code }
+            case .start("cellXfs", _): inCellXfs = true
+            case .start("xf", let attributes) where inCellXfs: styleFormats.append(attributes["numFmtId"].flatMap(Int.init) ?? 0)
+            case .end("cellXfs"): inCellXfs = false
+            default: break
+            }
+        }
+        return styleFormats.map { id in
             if (14...22).contains(id) || (45...47).contains(id) { return true }
-            guard let code = delegate.customFormats[id] else { return false }
+            guard let code = customFormats[id] else { return false }
             // Drop quoted text, escapes and [colour]/[locale] tags before looking for d, m, y.
             let plain = code.replacingOccurrences(of: "\"[^\"]*\"", with: "", options: .regularExpression)
                 .replacingOccurrences(of: "\\[[^\\]]*\\]", with: "", options: .regularExpression)
@@ -179,24 +163,12 @@ final class DateStyles: NSObject, XMLParserDelegate {
             return plain.contains("d") || plain.contains("y") || (plain.contains("m") && !plain.contains("0"))
         }
     }
-
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String]) {
-        switch name {
-        case "numFmt":
-            if let id = attributes["numFmtId"].flatMap(Int.init), let code = attributes["formatCode"] { customFormats[id] = code }
-        case "cellXfs": inCellXfs = true
-        case "xf" where inCellXfs: styleFormats.append(attributes["numFmtId"].flatMap(Int.init) ?? 0)
-        default: break
-        }
-    }
-
-    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-        if name == "cellXfs" { inCellXfs = false }
-    }
 }
 
 /// A sheet's cells as a rectangular grid of text (empty where there is no cell).
-final class SheetGrid: NSObject, XMLParserDelegate {
+final class SheetGrid {
+    /// Excel's own limits: a reference beyond them comes from a damaged workbook.
+    static let maxRows = 1_048_576, maxColumns = 16_384
     let shared: [String]
     let dateStyles: [Bool]
     var rows: [Int: [Int: String]] = [:]
@@ -213,14 +185,24 @@ final class SheetGrid: NSObject, XMLParserDelegate {
         self.dateStyles = dateStyles
     }
 
-    static func parse(_ data: Data, shared: [String], dateStyles: [Bool]) -> [[String]] {
-        let delegate = SheetGrid(shared: shared, dateStyles: dateStyles)
-        let parser = XMLParser(data: data)
-        parser.delegate = delegate
-        parser.parse()
-        guard let last = delegate.rows.keys.max() else { return [] }
-        let width = (delegate.rows.values.compactMap { $0.keys.max() }.max() ?? -1) + 1
-        return (0...last).map { r in (0..<width).map { delegate.rows[r]?[$0] ?? "" } }
+    static func parse(_ data: Data, shared: [String], dateStyles: [Bool]) throws(XMLScanner.Problem) -> [[String]] {
+        let grid = SheetGrid(shared: shared, dateStyles: dateStyles)
+        var outside: XMLScanner.Problem? = nil
+        try XMLScanner.scan(data) { event in
+            guard outside == nil else { return }
+            switch event {
+            case .start(let name, let attributes): grid.start(name, attributes)
+            case .text(let s): if grid.capturing { grid.value += s }
+            case .end(let name): grid.end(name)
+            }
+            if grid.row >= maxRows || grid.row < 0 || grid.column >= maxColumns || grid.column < 0 {
+                outside = XMLScanner.Problem(message: "a cell lies beyond Excel's \(maxRows) rows or \(maxColumns) columns", offset: 0)
+            }
+        }
+        if let outside { throw outside }
+        guard let last = grid.rows.keys.max() else { return [] }
+        let width = (grid.rows.values.compactMap { $0.keys.max() }.max() ?? -1) + 1
+        return (0...last).map { r in (0..<width).map { grid.rows[r]?[$0] ?? "" } }
     }
 
     /// The zero-based column of a reference such as "AB12".
@@ -231,11 +213,12 @@ final class SheetGrid: NSObject, XMLParserDelegate {
             guard scalar.value >= 65 && scalar.value <= 90 else { break }
             index = index * 26 + Int(scalar.value - 64)
             sawLetter = true
+            if index > maxColumns { return maxColumns }   // beyond XFD: reported as outside the sheet
         }
         return sawLetter ? index - 1 : nil
     }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String]) {
+    func start(_ name: String, _ attributes: [String: String]) {
         switch name {
         case "row":
             row = (attributes["r"].flatMap(Int.init) ?? (row + 1)) - 1
@@ -252,11 +235,7 @@ final class SheetGrid: NSObject, XMLParserDelegate {
         }
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
-        if capturing { value += string }
-    }
-
-    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+    func end(_ name: String) {
         switch name {
         case "v", "t": capturing = false
         case "c": rows[row, default: [:]][column] = text()
@@ -272,10 +251,10 @@ final class SheetGrid: NSObject, XMLParserDelegate {
         case "e": return ""
         case "str", "inlineStr": return value
         default:
-            if style < dateStyles.count, dateStyles[style], let serial = Double(value) {
+            if style >= 0, style < dateStyles.count, dateStyles[style], let serial = Double(value),
+               let days = Int32(exactly: (serial - 25569).rounded(.down)), abs(days) < 3_000_000 {
                 // Excel's 1900 date system: serial 25569 is 1970-01-01 (its 1900 leap-year bug
-                // only shifts dates before March 1900).
-                let days = Int32((serial - 25569).rounded(.down))
+                // only shifts dates before March 1900). A serial beyond any date stays a number.
                 return CivilDate(daysSinceEpoch: days).iso
             }
             return value
