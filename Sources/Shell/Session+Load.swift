@@ -52,9 +52,9 @@ extension Session {
                 }
             case "sheet":
                 sheet = value
-            case "max_field":
-                guard let n = Int(value), n > 0 else { throw Diagnostic("'max_field' is a number of bytes", at: option.range) }
-                loadOptions.maxFieldBytes = n
+            case "max_field", "max_line":
+                guard let n = Int(value), n > 0 else { throw Diagnostic("'\(option.name.text)' is a number of bytes", at: option.range) }
+                if option.name.text.lowercased() == "max_field" { loadOptions.maxFieldBytes = n } else { loadOptions.maxLineBytes = n }
             case "derive":
                 for (item, date) in option.derived {
                     switch item.text.lowercased() {
@@ -71,7 +71,7 @@ extension Session {
                 }
             default:
                 throw Diagnostic.unknown("load option", option.name.text, at: option.name.range,
-                                         candidates: ["delimiter", "decimal", "encoding", "header", "dates", "types", "sheet", "derive", "max_field"])
+                                         candidates: ["delimiter", "decimal", "encoding", "header", "dates", "types", "sheet", "derive", "max_field", "max_line"])
             }
         }
         let target = resolve(path: path)

@@ -53,3 +53,25 @@ import Shell
         #expect(session.execute("load c \"c.csv\" max_field 2000000").errors.isEmpty)
     }
 }
+
+/// The same limits for workbooks, and for lines.
+@Suite struct MoreLoadLimitTests {
+    @Test func aWorkbookThatWouldNotFitIsRefused() throws {
+        let session = demoSession()
+        _ = session.execute("export billing | take 20000 | select practice_id, count to \"b.xlsx\"")
+        _ = session.execute("set max_memory 1MB")
+        let d = try #require(session.execute("load b \"b.xlsx\"").errors.first)
+        #expect(d.message.contains("loading it would need about"), "\(d.message)")
+        #expect(d.message.hasSuffix("and 1 MB are allowed (set max_memory)"), "\(d.message)")
+    }
+
+    @Test func aLineLongerThanTheLimitIsRefused() throws {
+        let session = demoSession()
+        let field = String(repeating: "x", count: 200_000)
+        let line = Array(repeating: field, count: 60).joined(separator: ",")
+        try ((0..<60).map { "c\($0)" }.joined(separator: ",") + "\n" + line + "\n").write(toFile: session.resolve(path: "wide.csv"), atomically: true, encoding: .utf8)
+        let d = try #require(session.execute("load w \"wide.csv\"").errors.first)
+        #expect(d.message == "wide.csv: this line is more than 10000000 bytes long")
+        #expect(session.execute("load w \"wide.csv\" max_line 20000000").errors.isEmpty)
+    }
+}

@@ -41,7 +41,7 @@ public enum CSVReader {
             let delimiter = options.delimiter ?? sniffDelimiter(b)
             // Scanning is about half the work, parsing the columns the other half.
             let scanner = try CSVScanner.scan(b, delimiter: delimiter, path: path, progress: options.progress.map { report in { @Sendable in report($0 / 2) } },
-                                              maxField: options.maxFieldBytes)
+                                              maxField: options.maxFieldBytes, maxLine: options.maxLineBytes)
             var builder = ColumnParser(bytes: b, scanner: scanner, options: options, path: path)
             let table = try builder.build()
             let report = LoadReport(path: path, encoding: encoding, delimiter: delimiter,

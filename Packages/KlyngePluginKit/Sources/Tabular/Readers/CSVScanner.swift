@@ -21,7 +21,8 @@ struct CSVScanner {
 
     /// Scans the whole buffer.
     static func scan(_ b: UnsafeBufferPointer<UInt8>, delimiter d: UInt8, path: String,
-                     progress: (@Sendable (Double) -> Void)? = nil, maxField: Int = LoadOptions.defaultMaxFieldBytes) throws -> CSVScanner {
+                     progress: (@Sendable (Double) -> Void)? = nil, maxField: Int = LoadOptions.defaultMaxFieldBytes,
+                     maxLine: Int = LoadOptions.defaultMaxLineBytes) throws -> CSVScanner {
         var s = CSVScanner()
         let n = b.count
         let estimate = n / 12
@@ -75,6 +76,11 @@ struct CSVScanner {
                     throw s.error(b, path: path, at: fieldStart,
                                   message: "a value on this line is \(fieldEnd - fieldStart) bytes long; klynge takes values up to \(maxField) bytes",
                                   suggestion: "a quote that is never closed makes one long value; if the value is real, load with `max_field \(fieldEnd - fieldStart)`")
+                }
+                if fieldEnd - rowStart > maxLine {
+                    throw s.error(b, path: path, at: rowStart,
+                                  message: "this line is more than \(maxLine) bytes long",
+                                  suggestion: "if the file really has such lines, load with `max_line \(maxLine * 10)`")
                 }
                 s.starts.append(UInt32(truncatingIfNeeded: fieldStart))
                 s.ends.append(UInt32(truncatingIfNeeded: fieldEnd))

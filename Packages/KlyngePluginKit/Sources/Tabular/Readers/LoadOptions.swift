@@ -19,8 +19,13 @@ public struct LoadOptions: Sendable {
     /// The memory a load may need, in bytes; nil: what the machine has available.
     public var memoryLimit: UInt64? = nil
 
+    /// The longest line (in bytes) a file may hold.
+    public var maxLineBytes = LoadOptions.defaultMaxLineBytes
+
     /// The longest value by default: 1 MB, far more than any cell an analyst means to load.
     public static let defaultMaxFieldBytes = 1_000_000
+    /// The longest line by default: 10 MB.
+    public static let defaultMaxLineBytes = 10_000_000
 
     /// Options that sniff everything.
     public init() {}
