@@ -45,8 +45,15 @@ public enum XLSXReader {
             throw LoadError(message: "unpacks to \(unpacked / 1_000_000) MB; loading it would need about \(needed / 1_000_000) MB of memory, and \(available / 1_000_000) MB \(options.memoryLimit == nil ? "are free" : "are allowed (set max_memory)")",
                             path: path, suggestion: "export the sheet you need as CSV, or fewer rows, and load that")
         }
+        let fileSize = ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? NSNumber)?.uint64Value ?? 0
         func part(_ name: String) throws -> Data? {
             guard let entry = archive[name] else { return nil }
+            // A damaged package can say a part is longer than the whole file; ZIPFoundation would
+            // then wait for bytes that never come (found by the fuzzer: it hung).
+            guard (entry.isCompressed ? entry.compressedSize : entry.uncompressedSize) <= fileSize else {
+                throw LoadError(message: "the workbook is damaged: its part \(name) says it is longer than the file", path: path,
+                                suggestion: "open it in Excel and save it again, or export the sheet as CSV")
+            }
             // A ZIP bomb (a few kilobytes that unpack to gigabytes) is refused by the sizes the
             // package declares, and again while unpacking, should the declaration lie.
             let limit = Self.maxPartBytes
