@@ -98,3 +98,35 @@ struct XLSXBombTests {
         }
     }
 }
+
+/// A workbook part that claims to be longer than the file: the fuzzer hung in ZIPFoundation on a
+/// mutation that wrote 0xFFFFFFFF into a size field (its input was not saved: libFuzzer stalled
+/// after the alarm); this is that damage in the central directory, refused before extracting.
+@Suite(.enabled(if: TestEnvironment.python3 != nil, "needs python3 to damage a workbook"))
+struct XLSXHangRegressionTests {
+    @Test func aPartLongerThanTheFileIsAnError() throws {
+        let folder = TestEnvironment.temporaryFolder("hang")
+        let path = folder.appendingPathComponent("long.xlsx").path
+        // The fuzzer's hang: a size field set to 0xFFFFFFFF in the central directory.
+        let script = """
+            import shutil, struct, sys
+            shutil.copy(sys.argv[1], sys.argv[2])
+            data = bytearray(open(sys.argv[2], "rb").read())
+            at = data.find(b"PK\\x01\\x02")
+            while at >= 0:
+                name_length = struct.unpack("<H", data[at + 28:at + 30])[0]
+                if data[at + 46:at + 46 + name_length] == b"xl/workbook.xml":
+                    data[at + 20:at + 24] = b"\\xff\\xff\\xff\\xff"
+                at = data.find(b"PK\\x01\\x02", at + 4)
+            open(sys.argv[2], "wb").write(data)
+            """
+        let r = try TestEnvironment.run(TestEnvironment.python3!, ["-c", script, XLSXReaderTests.fixture("survey-openpyxl.xlsx"), path])
+        try #require(r.status == 0, "\(r.stderr)")
+        do {
+            _ = try XLSXReader.read(path: path)
+            Issue.record("a damaged workbook loaded")
+        } catch let e as LoadError {
+            #expect(e.message == "the workbook is damaged: its part xl/workbook.xml says it is longer than the file", "\(e.message)")
+        }
+    }
+}
