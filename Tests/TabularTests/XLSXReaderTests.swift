@@ -97,6 +97,11 @@ struct XLSXBombTests {
             #expect(e.message.hasPrefix("the workbook is damaged: its part xl/sharedStrings.xml is not well-formed XML"), "\(e.message)")
         }
     }
+
+    @Test func absurdPartSizesAreAnErrorNotAnOverflow() throws {
+        // libFuzzer found it: sizes near 2⁶⁴ overflowed the reader's own memory estimate.
+        #expect(throws: LoadError.self) { try XLSXReader.read(path: XLSXReaderTests.fixture("absurd-sizes.xlsx")) }
+    }
 }
 
 /// A workbook part that claims to be longer than the file: the fuzzer hung in ZIPFoundation on a
