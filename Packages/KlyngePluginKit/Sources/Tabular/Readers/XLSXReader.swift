@@ -30,6 +30,11 @@ public enum XLSXReader {
         guard FileManager.default.fileExists(atPath: path) else {
             throw LoadError(message: "no such file", path: path, suggestion: "check the path and the folder klynge was started in")
         }
+        do {
+            try ZIPDirectory.check(path: path)
+        } catch {
+            throw LoadError(message: "the workbook is damaged: \(error)", path: path, suggestion: "open it in Excel and save it again, or export the sheet as CSV")
+        }
         let archive: Archive
         do {
             archive = try Archive(url: url, accessMode: .read)
