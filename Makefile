@@ -59,7 +59,7 @@ fuzz: fuzz-build
 	for t in parser:FuzzParser:klynge.dict csv:FuzzCSV:csv.dict xlsx:FuzzXLSX:; do \
 	  corpus=$${t%%:*}; rest=$${t#*:}; target=$${rest%%:*}; dict=$${rest#*:}; \
 	  mkdir -p $$work/$$corpus && cp Fuzz/corpus/$$corpus/* $$work/$$corpus/; \
-	  SWIFT_BACKTRACE=enable=no $$bin/$$target -max_total_time=$(FUZZ_SECONDS) $${dict:+-dict=Fuzz/$$dict} \
+	  SWIFT_BACKTRACE=enable=no $$bin/$$target -max_total_time=$(FUZZ_SECONDS) -timeout=10 $${dict:+-dict=Fuzz/$$dict} \
 	    -artifact_prefix=$$work/crash-$$corpus- $$work/$$corpus || exit 1; \
 	done
 
