@@ -18,15 +18,8 @@ public enum PackExporter {
             try write(result, request, context)
         }
 
-    /// A, B, … Z, AA, AB, … for the k-th unit.
-    public static func letters(_ k: Int) -> String {
-        var n = k, out = ""
-        repeat {
-            out = String(UnicodeScalar(UInt8(65 + n % 26))) + out
-            n = n / 26 - 1
-        } while n >= 0
-        return out
-    }
+    /// A, B, … Z, AA, AB, … for the k-th unit, as spreadsheet columns are named.
+    public static func letters(_ k: Int) -> String { XLSXWriter.columnName(k) }
 
     static func write(_ result: Table, _ request: ExportRequest, _ context: ExportContext) throws(StageError) -> String {
         let language = ChartExporters.language(context)

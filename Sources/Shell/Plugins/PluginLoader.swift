@@ -12,11 +12,7 @@ import Query
 public enum PluginLoader {
     /// The folders searched at start-up, before `--plugins`.
     public static func defaultFolders(besideScript script: String?, workingDirectory: String) -> [String] {
-        let env = ProcessInfo.processInfo.environment
-        let data = env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (env["HOME"].map { ($0 as NSString).appendingPathComponent(".local/share") })
-        var folders: [String] = []
-        if let data { folders.append((data as NSString).appendingPathComponent("klynge/plugins")) }
+        var folders = [UserFolders.path("XDG_DATA_HOME", orHome: ".local/share", "klynge/plugins")]
         let beside = script.map { ($0 as NSString).deletingLastPathComponent } ?? workingDirectory
         folders.append(((beside.isEmpty ? workingDirectory : beside) as NSString).appendingPathComponent("klynge-plugins"))
         return folders

@@ -13,12 +13,7 @@ struct ExportLog {
     let path: String
 
     /// The default place of the log.
-    static func defaultPath() -> String {
-        let env = ProcessInfo.processInfo.environment
-        let state = env["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? ((env["HOME"] ?? NSHomeDirectory()) as NSString).appendingPathComponent(".local/state")
-        return (state as NSString).appendingPathComponent("klynge/exports.log")
-    }
+    static func defaultPath() -> String { UserFolders.path("XDG_STATE_HOME", orHome: ".local/state", "klynge/exports.log") }
 
     /// Appends one record; says why when it cannot (the export itself has already happened).
     func record(statement: String, file: String, format: String, rows: Int, disclosure: String, at time: Date = Date()) -> String? {

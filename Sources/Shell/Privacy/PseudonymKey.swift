@@ -22,12 +22,7 @@ struct PseudonymKey {
     let created: Bool
 
     /// The default place of the key file.
-    static func defaultPath() -> String {
-        let env = ProcessInfo.processInfo.environment
-        let config = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? ((env["HOME"] ?? NSHomeDirectory()) as NSString).appendingPathComponent(".config")
-        return (config as NSString).appendingPathComponent("klynge/pseudonym.key")
-    }
+    static func defaultPath() -> String { UserFolders.path("XDG_CONFIG_HOME", orHome: ".config", "klynge/pseudonym.key") }
 
     /// Reads the key at `path`, or makes one there (mode 0600, in a folder of mode 0700).
     static func load(path: String) throws(Problem) -> PseudonymKey {

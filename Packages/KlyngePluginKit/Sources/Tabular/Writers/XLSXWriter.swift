@@ -43,8 +43,8 @@ public enum XLSXWriter {
         return cleaned.isEmpty ? "klynge" : cleaned
     }
 
-    /// A column's letters: 0 → A, 25 → Z, 26 → AA.
-    static func columnName(_ index: Int) -> String {
+    /// A spreadsheet column's letters: 0 → A, 25 → Z, 26 → AA (also the letters packs give practices).
+    public static func columnName(_ index: Int) -> String {
         var n = index, out = ""
         repeat {
             out = String(UnicodeScalar(UInt8(65 + n % 26))) + out
