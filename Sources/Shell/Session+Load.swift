@@ -87,7 +87,7 @@ extension Session {
             define(name.text, table, origin: "\(path) [\(workbook.sheet)]")
             let columns = table.columns.map { "\($0.name) \($0.type)" }.joined(separator: ", ")
             let summary = String(format: "loaded %@: %@ rows × %d columns from %@, sheet \"%@\" (sheets: %@) in %.2f s",
-                                 name.text, Self.thousands(table.rowCount), table.columns.count,
+                                 name.text, NumberFormat.grouped(table.rowCount), table.columns.count,
                                  (path as NSString).lastPathComponent, workbook.sheet, workbook.sheets.joined(separator: ", "),
                                  Date().timeIntervalSince(started))
             return [.info(summary), .info("  columns: " + columns)] + privacy
@@ -100,7 +100,7 @@ extension Session {
         define(name.text, table, origin: path)
         let columns = table.columns.map { "\($0.name) \($0.type)" }.joined(separator: ", ")
         let summary = String(format: "loaded %@: %@ rows × %d columns from %@ in %.2f s (%@)",
-                             name.text, Self.thousands(table.rowCount), table.columns.count, (path as NSString).lastPathComponent,
+                             name.text, NumberFormat.grouped(table.rowCount), table.columns.count, (path as NSString).lastPathComponent,
                              report.seconds, report.description)
         return [.info(summary), .info("  columns: " + columns)] + privacy
     }
@@ -117,20 +117,9 @@ extension Session {
             if keptRaw { loadedRawCPR = true }
             return (protected, notes.map { keptRaw ? Outcome.warning($0) : Outcome.info("  " + $0) })
         } catch let mixed as CPRGuard.MixedColumn {
-            throw Diagnostic("\((file as NSString).lastPathComponent): the column '\(mixed.column)' has CPR numbers in \(Self.thousands(mixed.cprRows)) of its \(Self.thousands(mixed.rows)) values (the first at \(line(mixed.firstRow))) and other values in the rest",
+            throw Diagnostic("\((file as NSString).lastPathComponent): the column '\(mixed.column)' has CPR numbers in \(NumberFormat.grouped(mixed.cprRows)) of its \(NumberFormat.grouped(mixed.rows)) values (the first at \(line(mixed.firstRow))) and other values in the rest",
                              notes: ["klynge replaces CPR numbers by pseudonyms as it loads, and cannot tell which values of a mixed column are people", "nothing was loaded"],
                              suggestion: "put the CPR numbers in a column of their own (or remove them) and load again")
         }
-    }
-
-    /// A count with thousands separated by commas, for reports.
-    static func thousands(_ n: Int) -> String {
-        let digits = String(n)
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return out
     }
 }

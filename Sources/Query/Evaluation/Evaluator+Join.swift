@@ -86,23 +86,10 @@ struct JoinLimit: Error {
     var columns: Int
 
     func diagnostic(dataset: String, key: String, at range: SourceRange) -> Diagnostic {
-        let f = IntegerFormatter.grouped
+        let f = NumberFormat.grouped
         let gigabytes = Double(rows) * Double(columns) * 8 / 1e9
         return Diagnostic("this join would make \(f(rows)) rows (\(f(leftRows)) rows joined with \(f(rightRows)) on \(key)), about \(String(format: "%.1f", gigabytes)) GB; the limit is \(f(limit))",
                           at: range, notes: ["a key that repeats in both tables multiplies the rows: each match is a row"],
                           suggestion: "summarize \(dataset) to one row per \(key) first, or end the join with `allow many` to go ahead (`set max_join_rows N` changes the limit)")
-    }
-}
-
-/// Whole numbers with thousands separators, for messages.
-enum IntegerFormatter {
-    static func grouped(_ n: Int) -> String {
-        let digits = String(n.magnitude)
-        var out = ""
-        for (k, c) in digits.reversed().enumerated() {
-            if k > 0, k % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return (n < 0 ? "-" : "") + String(out.reversed())
     }
 }

@@ -40,6 +40,17 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
 
 /// Number formatting shared by renderers and writers.
 public enum NumberFormat {
+    /// A whole number with commas between thousands (`131,455,335`), for reports and messages.
+    public static func grouped(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (k, c) in digits.reversed().enumerated() {
+            if k > 0, k % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return (n < 0 ? "-" : "") + String(out.reversed())
+    }
+
     /// Shortest text that reads back as the same Double, without exponent for everyday sizes.
     public static func plain(_ v: Double) -> String {
         if v.isNaN { return "NaN" }
