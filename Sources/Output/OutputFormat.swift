@@ -22,14 +22,4 @@ public enum OutputFormat: String, Sendable, CaseIterable {
         default: return nil
         }
     }
-
-    /// The format a file extension implies.
-    public static func forPath(_ path: String) -> OutputFormat? {
-        let lower = path.lowercased()
-        if lower.hasSuffix(".csv") { return .csv }
-        if lower.hasSuffix(".json") { return .json }
-        if lower.hasSuffix(".md") || lower.hasSuffix(".markdown") { return .markdown }
-        if lower.hasSuffix(".txt") { return .table }
-        return nil
-    }
 }
