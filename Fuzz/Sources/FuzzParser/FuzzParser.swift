@@ -9,7 +9,7 @@ let catalog = Catalog(datasets: [
                 Field("count", .integer), Field("fee", .decimal)],
 ])
 
-/// One input: split, parse and plan one input as a statement; any crash is a finding.
+/// One input, split, parsed and planned as statements; any crash is a finding.
 func fuzzParser(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data else { return 0 }
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
@@ -26,8 +26,4 @@ func fuzzParser(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 
 /// The program's main (SwiftPM links `FuzzParser_main` as main): hands over to libFuzzer's driver.
 @_cdecl("FuzzParser_main")
-func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in fuzzParser(data, size) }
-}
+func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt { klynge_fuzz_main(argc, argv, fuzzParser) }
