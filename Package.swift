@@ -23,13 +23,17 @@ let package = Package(
         .package(path: "Packages/KlyngePluginKit"),
         // HMAC-SHA256 for CPR pseudonyms and the key: a maintained library, not hand-written crypto.
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // A notebook's front matter (parameters) is YAML; its prose is Markdown turned into the report's HTML.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
     targets: [
         // MARK: core (Tabular, Statistics and PluginKit live in Packages/KlyngePluginKit)
         .target(name: "Query", dependencies: [pluginKit]),
-        .target(name: "Output", dependencies: [pluginKit]),
+        .target(name: "Output", dependencies: [pluginKit, .product(name: "Ink", package: "Ink")]),
         .target(name: "Shell", dependencies: ["Query", "Output", pluginKit, "RatesPlugin", "SurveyPlugin",
-                                              .product(name: "Crypto", package: "swift-crypto")]),
+                                              .product(name: "Crypto", package: "swift-crypto"),
+                                              .product(name: "Yams", package: "Yams"), .product(name: "Ink", package: "Ink")]),
 
         // MARK: built-in plugins (written against PluginKit only, as a third party would)
         .target(name: "RatesPlugin", dependencies: [pluginKit], path: "Plugins/Rates"),

@@ -44,7 +44,9 @@ public struct DisclosureControl: Sendable {
         guard column.type == .integer else { return false }
         let lower = column.name.lowercased()
         let notCounts = ["year", "aar", "år", "month", "maaned", "måned", "quarter", "kvartal", "week", "uge", "day", "dag",
-                         "position", "rank", "order", "period", "periode", "baseline", "followup", "units"]
+                         "position", "rank", "order", "period", "periode", "baseline", "followup", "units",
+                         // How many practices or clusters: public facts about the cluster, not people.
+                         "practices", "praksis", "n_practices", "practice_count", "clusters", "klynger"]
         if notCounts.contains(lower) { return false }
         let words = lower.split { !$0.isLetter && !$0.isNumber }.map(String.init)
         let identifiers: Set<String> = ["id", "code", "kode", "nr", "nummer", "respondent", "cvr", "postnr"]

@@ -75,14 +75,23 @@ public enum DemoData {
         "Jeg vil anbefale andre praksis at deltage aktivt i klyngen",
     ]
 
+    /// The prefix of a path that names a demo dataset instead of a file: `load billing "demo:billing"`.
+    public static let scheme = "demo:"
+
+    /// The demo datasets, made once per process (a notebook's runs share them).
+    public static let shared = datasets()
+
     /// Every demo dataset by name.
     public static func datasets(seed: UInt64 = 2024) -> [String: Table] {
         var random = Random(state: seed)
         let practices = makePractices(&random)
+        let billing = makeBilling(&random, practices)
+        let survey = makeSurvey(&random, practices)
         return [
             "practices": practices.table,
-            "billing": makeBilling(&random, practices),
-            "survey": makeSurvey(&random, practices),
+            "billing": billing,
+            "survey": survey,
+            "survey_invited": makeInvited(seed, practices, survey),
             "survey_questions": Table.from(names: ["question", "text"], types: [.text, .text],
                                            rows: questions.enumerated().map { [.text(String(format: "q%02d", $0.offset + 1)), .text($0.element)] }),
             "service_codes": Table.from(names: ["service_code", "description", "category", "fee"], types: [.text, .text, .text, .decimal],
@@ -263,10 +272,39 @@ public enum DemoData {
                     let level = score > 1.2 ? 0 : score > 0.3 ? 1 : score > -0.4 ? 2 : score > -1.2 ? 3 : 4
                     row.append(.text(likert[level]))
                 }
+                // The free-text answer comes from a stream of its own, so adding it left the other answers as they were.
+                var own = Random(state: UInt64(rows.count + 1) &* 0x9E37_79B9_7F4A_7C15)
+                row.append(own.uniform() < 0.3 ? .text(comments[own.int(comments.count)]) : .null)
                 rows.append(row)
             }
         }
-        let names = ["respondent_id", "practice_id", "cluster", "role"] + (1...12).map { String(format: "q%02d", $0) }
-        return Table.from(names: names, types: [.integer] + [DataType](repeating: .text, count: 15), rows: rows)
+        let names = ["respondent_id", "practice_id", "cluster", "role"] + (1...12).map { String(format: "q%02d", $0) } + ["comment"]
+        return Table.from(names: names, types: [.integer] + [DataType](repeating: .text, count: 16), rows: rows)
+    }
+
+    /// Free-text answers to "Har du kommentarer til samarbejdet med sygehuset om palliation?".
+    static let comments = [
+        "Epikriser fra sygehuset kommer ofte for sent til at vi kan nå at planlægge et hjemmebesøg.",
+        "Det palliative team er let at få fat i og meget hjælpsomt.",
+        "Vi mangler en fast kontaktperson på afdelingen.",
+        "Samarbejdet er blevet bedre efter klyngemødet i foråret.",
+        "Vi får ikke altid besked, når en patient udskrives til terminal pleje i eget hjem.",
+        "God dialog om medicin, men ansvarsfordelingen er uklar i weekenden.",
+        "Fælles journalnotater ville gøre en stor forskel.",
+        "Telefontiden hos sygehuset passer dårligt med vores konsultationstid.",
+    ]
+
+    /// How many staff each practice invited to the survey: at least those who answered, and
+    /// some in practices where nobody did.
+    static func makeInvited(_ seed: UInt64, _ p: Practices, _ survey: Table) -> Table {
+        var random = Random(state: seed &+ 17)
+        var answered: [String: Int] = [:]
+        let practice = survey.column("practice_id")!
+        for r in 0..<survey.rowCount { answered[practice.value(at: r).description, default: 0] += 1 }
+        let rows: [[Value]] = p.ids.indices.map { k in
+            let invited = (answered[p.ids[k]] ?? 0) + 1 + random.int(3)
+            return [.text(p.ids[k]), .text(p.clusters[k]), .integer(Int64(invited))]
+        }.sorted { $0[0].description < $1[0].description }
+        return Table.from(names: ["practice_id", "cluster", "invited"], types: [.text, .text, .integer], rows: rows)
     }
 }

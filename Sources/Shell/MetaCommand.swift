@@ -102,7 +102,11 @@ public struct MetaCommand: Sendable {
                     argument: .statement) { session, argument in
             session.explain(argument)
         },
-        MetaCommand(name: "read", aliases: ["run", "source"], usage: ".read FILE", summary: "Run the statements in a file.",
+        MetaCommand(name: "run", aliases: [], usage: ".run NOTEBOOK [name=value …]", summary: "Run a notebook's cells (or a script) into the session, with parameters.",
+                    argument: .file) { session, argument in
+            session.runNotebook(argument)
+        },
+        MetaCommand(name: "read", aliases: ["source"], usage: ".read FILE", summary: "Run the statements in a file.",
                     argument: .file) { session, argument in
             let path = session.resolve(path: argument)
             guard !argument.isEmpty, let text = try? String(contentsOfFile: path, encoding: .utf8) else {
@@ -112,14 +116,17 @@ public struct MetaCommand: Sendable {
             }
             return session.execute(text)
         },
-        MetaCommand(name: "save", aliases: [], usage: ".save FILE", summary: "Write the statements that ran without error to a script that .read replays.",
+        MetaCommand(name: "save", aliases: [], usage: ".save FILE[.md]", summary: "Write the statements that ran without error to a script (.read replays it) or a notebook (.md, its files as parameters).",
                     argument: .file) { session, argument in
             guard !argument.isEmpty else {
                 return [.error(Diagnostic("usage: .save FILE", at: SourceRange(0, 5)), source: ".save")]
             }
-            let script = "-- klynge session, saved \(ISO8601DateFormatter().string(from: Date()))\n" + session.journal.joined(separator: "\n") + "\n"
+            let path = session.resolve(path: argument)
             do {
-                try ResultWriter.writeAtomically(script, to: session.resolve(path: argument))
+                let text = Notebook.isNotebook(path)
+                    ? try NotebookWriter.notebook(session.journal, session: session, path: path)
+                    : "-- klynge session, saved \(ISO8601DateFormatter().string(from: Date()))\n" + session.journal.joined(separator: "\n") + "\n"
+                try ResultWriter.writeAtomically(text, to: path)
             } catch {
                 return [.error(Diagnostic("cannot write '\(argument)': \(error.localizedDescription)"), source: ".save \(argument)")]
             }
@@ -142,5 +149,55 @@ extension Session {
         } catch {
             return [.error(error, source: source)]
         }
+    }
+}
+
+extension Session {
+    /// `.run NOTEBOOK [name=value …]`: a notebook's cells run into this session with the parameters
+    /// given (a plain script runs as with `.read`); a parameter error stops it before anything runs.
+    func runNotebook(_ argument: String) -> [Outcome] {
+        let words = MetaCommand.words(argument)
+        let source = ".run \(argument)"
+        func failure(_ message: String, suggestion: String? = nil) -> [Outcome] {
+            [.error(Diagnostic(message, at: SourceRange(5, 5 + max(1, argument.count)), suggestion: suggestion), source: source)]
+        }
+        guard let file = words.first else { return failure("usage: .run NOTEBOOK [name=value …]") }
+        let path = resolve(path: file)
+        guard Notebook.isNotebook(path) else {
+            guard words.count == 1 else { return failure("only a notebook (.md) takes parameters") }
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                return failure("cannot read '\(file)'", suggestion: "check the path; it is relative to \(workingDirectory)")
+            }
+            return execute(text)
+        }
+        let run = Result { () throws(NotebookError) -> NotebookRunner.Run in
+            let notebook = try Notebook.load(path: path)
+            var bindings = NotebookBindings(notebook)
+            for assignment in words.dropFirst() { try bindings.set(assignment) }
+            return try NotebookRunner(notebook).run(bindings, in: self)
+        }
+        switch run {
+        case .success(let run): return run.outcomes
+        case .failure(let error):
+            return failure((error.line.map { "\((file as NSString).lastPathComponent):\($0): " } ?? "") + error.message, suggestion: error.suggestion)
+        }
+    }
+}
+
+extension MetaCommand {
+    /// A meta-command's argument split at spaces, with double quotes keeping spaces (`cluster="Køge 1"`).
+    static func words(_ text: String) -> [String] {
+        var words: [String] = [], current = "", quoted = false, started = false
+        for c in text {
+            if c == "\"" { quoted.toggle(); started = true; continue }
+            if c == " " && !quoted {
+                if started { words.append(current) }
+                current = ""; started = false
+                continue
+            }
+            current.append(c); started = true
+        }
+        if started { words.append(current) }
+        return words
     }
 }

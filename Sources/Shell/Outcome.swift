@@ -13,6 +13,10 @@ public enum Outcome: Sendable {
     case text(String)
     /// A report on what happened (loaded, wrote, timings).
     case info(String)
+    /// A remark on the result before it (e.g. what disclosure control hid), kept with it in a report.
+    case note(String)
+    /// A chart drawn into a notebook's report (SVG), and the file it was written to.
+    case chart(svg: String, path: String)
     /// Something the user should know, that did not stop the statement.
     case warning(String)
     /// A failed statement, with the statement's text for the caret.

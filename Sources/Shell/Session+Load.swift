@@ -74,6 +74,14 @@ extension Session {
                                          candidates: ["delimiter", "decimal", "encoding", "header", "dates", "types", "sheet", "derive", "max_field", "max_line"])
             }
         }
+        if path.hasPrefix(DemoData.scheme) {
+            let wanted = String(path.dropFirst(DemoData.scheme.count))
+            guard let table = DemoData.shared[wanted] else {
+                throw Diagnostic.unknown("demo dataset", wanted, at: pathRange, candidates: DemoData.shared.keys.sorted())
+            }
+            define(name.text, table, origin: "demo")
+            return [.info("loaded \(name.text): \(NumberFormat.grouped(table.rowCount)) rows × \(table.columns.count) columns from the demo data (\(wanted))")]
+        }
         let target = resolve(path: path)
         let lower = target.lowercased()
         if lower.hasSuffix(".xls") {

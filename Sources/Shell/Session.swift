@@ -25,8 +25,15 @@ public final class Session {
     public var settings = Settings()
     /// The statements that ran without error, as typed, for `.save`.
     public private(set) var journal: [String] = []
-    /// The folder relative paths are read from and written to.
+    /// The folder relative paths are read from (and written to, unless `outputDirectory` is set).
     public var workingDirectory: String
+    /// The folder relative paths of written files resolve against (a notebook's report folder); nil: `workingDirectory`.
+    public var outputDirectory: String?
+    /// Whether results go into a report that leaves the machine (`klynge run`): shown tables pass
+    /// disclosure control as exports do, and charts are drawn into the report.
+    public var isReporting = false
+    /// How many charts without a file a report has drawn, for their file names.
+    var reportCharts = 0
     /// The plugins whose stages and sinks the language knows, with where each came from.
     public private(set) var plugins: PluginRegistry
     /// The plugin stages by name (kept in step with `plugins`).
@@ -66,6 +73,27 @@ public final class Session {
         return names
     }
 
+    /// A new session with this one's datasets, settings, plugins and paths, for work (one cluster's
+    /// report) that must not change this one.
+    public func fork() -> Session {
+        let copy = Session(workingDirectory: workingDirectory, plugins: [])
+        copy.plugins = plugins
+        copy.stages = stages
+        copy.datasets = datasets
+        copy.origins = origins
+        copy.roles = roles
+        copy.settings = settings
+        copy.journal = journal
+        copy.outputDirectory = outputDirectory
+        copy.isReporting = isReporting
+        copy.reportCharts = reportCharts
+        copy.exportLogPath = exportLogPath
+        copy.pseudonymKeyPath = pseudonymKeyPath
+        copy.loadedRawCPR = loadedRawCPR
+        copy.progress = progress
+        return copy
+    }
+
     /// Adds a plugin (from a folder, a library, `.load`); a clash of names is an error and adds nothing.
     public func register(_ plugin: Plugin, origin: String) throws(PluginClash) {
         try plugins.register(plugin, origin: origin)
@@ -73,7 +101,11 @@ public final class Session {
     }
 
     /// A planner over the session's datasets, stages and sinks.
-    public var planner: Planner { Planner(catalog: catalog, stages: stages, exporters: plugins.exporters, functions: plugins.functions) }
+    public var planner: Planner {
+        var planner = Planner(catalog: catalog, stages: stages, exporters: plugins.exporters, functions: plugins.functions)
+        planner.chartsIntoReport = isReporting
+        return planner
+    }
 
     /// The dataset names users can refer to, sorted (without `_`).
     public var datasetNames: [String] { datasets.keys.filter { $0 != "_" }.sorted() }
@@ -96,8 +128,9 @@ public final class Session {
     }
 
     /// Runs every statement and meta-command in the source text, in order, and says what happened.
-    /// A failed statement does not stop the ones after it.
-    public func execute(_ source: String) -> [Outcome] {
+    /// A failed statement does not stop the ones after it. `origin` names where the text came from
+    /// (a notebook's cell) and `line` the line of that file it starts on, for errors.
+    public func execute(_ source: String, origin: String? = nil, line: Int = 1) -> [Outcome] {
         let chunks = StatementSplitter.split(source)
         var outcomes: [Outcome] = []
         for chunk in chunks {
@@ -105,8 +138,9 @@ public final class Session {
             let isHelp = chunk.text == "help" || chunk.text.hasPrefix("help ")
             let produced = chunk.isMeta || isHelp ? runMeta(isHelp ? "." + chunk.text : chunk.text) : runStatement(chunk.text)
             for outcome in produced {
-                if case .error(var d, let s) = outcome, chunks.count > 1 {
-                    d.firstLine = chunk.line
+                if case .error(var d, let s) = outcome, chunks.count > 1 || origin != nil {
+                    d.firstLine = chunk.line + line - 1
+                    if d.origin == nil { d.origin = origin }
                     outcomes.append(.error(d, source: s))
                 } else {
                     outcomes.append(outcome)
@@ -119,9 +153,19 @@ public final class Session {
 
     /// Resolves a path typed by the user against the working directory (and `~`).
     public func resolve(path: String) -> String {
+        Self.resolve(path, against: workingDirectory)
+    }
+
+    /// Resolves the path of a file to write against the output folder (the working directory unless set).
+    public func resolve(output path: String) -> String {
+        Self.resolve(path, against: outputDirectory ?? workingDirectory)
+    }
+
+    /// A path (with `~`) resolved against a folder unless absolute.
+    public static func resolve(_ path: String, against folder: String) -> String {
         let expanded = (path as NSString).expandingTildeInPath
         if expanded.hasPrefix("/") { return expanded }
-        return (workingDirectory as NSString).appendingPathComponent(expanded)
+        return (folder as NSString).appendingPathComponent(expanded)
     }
 
     func runMeta(_ text: String) -> [Outcome] {
@@ -186,16 +230,12 @@ public final class Session {
             let (table, plan, notes) = try evaluate(pipeline)
             define("_", table, origin: "last result", roles: plan.output.roles)
             if let sink = plan.sink { return notes + (try write(table, through: sink, schema: plan.output, source: pipeline.source.text, statement: text)) }
+            if isReporting { return try reported(table, roles: plan.output.roles, range: pipeline.range) + notes }
             return [.result(table)] + notes
         case .export(let pipeline, let path, let pathRange, let formatName, let allowIdentifiers):
             let plan = try planner.planExport(pipeline, path: path, pathRange: pathRange, format: formatName, allowIdentifiers: allowIdentifiers)
             let (result, notes) = try run(plan)
-            let identifying = DisclosureControl.identifyingColumns(result)
-            if !identifying.isEmpty && !allowIdentifiers {
-                throw Diagnostic("refusing to export \(identifying.map { "'\($0)'" }.joined(separator: ", ")): these columns identify patients",
-                                 at: pipeline.range, notes: ["CPR numbers and patient keys must not leave this machine"],
-                                 suggestion: "select the columns to export, or aggregate first; to write the file anyway (for use on this machine), end with `allow identifiers`")
-            }
+            if !allowIdentifiers { try refuseIdentifiers(result, range: pipeline.range, doing: "export") }
             return notes + (try write(result, through: plan.sink!, schema: plan.output, source: pipeline.source.text, statement: text))
         case .set(let name, let value):
             return [try applySetting(name, value)]
@@ -230,22 +270,57 @@ public final class Session {
         return (table, notes)
     }
 
-    /// Writes a result through its sink, after disclosure control (by the columns' declared roles,
-    /// else their names), records it in the export log, and says what was written.
-    func write(_ result: Table, through sink: PlannedSink, schema: Schema, source: String, statement: String) throws -> [Outcome] {
-        let roles = schema.roles
+    /// Refuses a result with columns that identify patients (CPR numbers, patient keys) on its way out.
+    func refuseIdentifiers(_ result: Table, range: SourceRange, doing: String) throws(Diagnostic) {
+        let identifying = DisclosureControl.identifyingColumns(result)
+        guard !identifying.isEmpty else { return }
+        let names = identifying.map { "'\($0)'" }.joined(separator: ", ")
+        if doing == "export" {
+            throw Diagnostic("refusing to export \(names): these columns identify patients",
+                             at: range, notes: ["CPR numbers and patient keys must not leave this machine"],
+                             suggestion: "select the columns to export, or aggregate first; to write the file anyway (for use on this machine), end with `allow identifiers`")
+        }
+        throw Diagnostic("refusing to show \(names) in a report: these columns identify patients",
+                         at: range, notes: ["a report leaves this machine, so CPR numbers and patient keys must not be in it"],
+                         suggestion: "select the columns to show, or aggregate first")
+    }
+
+    /// The session's disclosure control for results that leave the shell, by the columns' roles.
+    func protection(roles: [String: Role]) -> @Sendable (Table) -> (Table, DisclosureSummary) {
         let control = DisclosureControl(threshold: settings.suppress)
         let caveat = loadedRawCPR ? "CPR numbers were loaded raw in this session (set cpr keep)" : nil
-        let protect: @Sendable (Table) -> (Table, DisclosureSummary) = { table in
+        return { table in
             let (protected, report) = control.apply(table, roles: roles)
             var summary = report.summary(threshold: control.threshold)
             summary.caveat = caveat
             return (protected, summary)
         }
+    }
+
+    /// A result shown in a report: identifier columns refused, small counts hidden as in an export,
+    /// and a note under it when something was hidden.
+    func reported(_ table: Table, roles: [String: Role], range: SourceRange) throws -> [Outcome] {
+        try refuseIdentifiers(table, range: range, doing: "report")
+        let (protected, summary) = protection(roles: roles)(table)
+        return [.result(protected)] + (summary.primary > 0 || summary.threshold == nil ? [.note(summary.sentence)] : [])
+    }
+
+    /// Writes a result through its sink, after disclosure control (by the columns' declared roles,
+    /// else their names), records it in the export log, and says what was written.
+    func write(_ result: Table, through sink: PlannedSink, schema: Schema, source: String, statement: String) throws -> [Outcome] {
+        let roles = schema.roles
+        let protect = protection(roles: roles)
         var untouched = DisclosureSummary(threshold: settings.suppress)
-        untouched.caveat = caveat
+        untouched.caveat = loadedRawCPR ? "CPR numbers were loaded raw in this session (set cpr keep)" : nil
         let (table, summary) = sink.exporter.protectsItself ? (result, untouched) : protect(result)
-        let context = ExportContext(path: resolve(path: sink.request.path), source: "klynge, \(origins[source] ?? source)",
+        var sink = sink
+        if sink.request.path.isEmpty {
+            // A chart drawn into a report without a file of its own: one beside the report.
+            reportCharts += 1
+            sink.request.path = "charts/chart-\(reportCharts).svg"
+            try? FileManager.default.createDirectory(atPath: resolve(output: "charts"), withIntermediateDirectories: true)
+        }
+        let context = ExportContext(path: resolve(output: sink.request.path), source: "klynge, \(origins[source] ?? source)",
                                     settings: settings.forExporters, roles: roles, summary: summary, protect: protect)
         let message: String
         do {
@@ -256,7 +331,12 @@ public final class Session {
         let logged = ExportLog(path: exportLogPath).record(statement: statement, file: context.path, format: "\(sink.exporter.sink.rawValue) \(sink.exporter.name)",
                                                            rows: result.rowCount,
                                                            disclosure: sink.exporter.protectsItself ? message.components(separatedBy: "; ").dropFirst().joined(separator: "; ") : summary.sentence)
-        return [.info(message)] + (logged.map { [.warning($0)] } ?? [])
+        var outcomes: [Outcome] = [.info(message)] + (logged.map { [.warning($0)] } ?? [])
+        if isReporting, sink.exporter.sink == .chart, sink.request.pathExtension == "svg",
+           let svg = try? String(contentsOfFile: context.path, encoding: .utf8) {
+            outcomes.append(.chart(svg: svg, path: sink.request.path))
+        }
+        return outcomes
     }
 
     func applySetting(_ name: Name, _ value: Name) throws(Diagnostic) -> Outcome {

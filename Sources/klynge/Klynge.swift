@@ -3,8 +3,16 @@ import Foundation
 import Output
 import Shell
 
-/// The `klynge` command: flags, then either scripts (`-c`, FILE, piped stdin) or the REPL.
+/// Sends `klynge run …` to the notebook runner and everything else to the shell command.
 @main
+enum Main {
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "run" { RunCommand.main(Array(arguments.dropFirst())) } else { Klynge.main(arguments) }
+    }
+}
+
+/// The `klynge` command: flags, then either scripts (`-c`, FILE, piped stdin) or the REPL.
 struct Klynge: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "klynge",
@@ -15,10 +23,14 @@ struct Klynge: ParsableCommand {
         status is 1 if any statement failed. When standard output is not a terminal, only results
         go to it and every message goes to standard error.
 
+        A FILE ending in .md is a notebook: its klynge cells run with the parameters' defaults.
+        `klynge run NOTEBOOK` runs one into a report (see klynge run --help).
+
         Examples:
           klynge --demo
           klynge -c 'load b "billing.csv"' -c 'b | summarize n = count() by service_code' --format csv > counts.csv
           klynge analysis.klynge
+          klynge run Notebooks/palliation.md --each cluster --out reports/
           klynge --plugins ./my-plugins analysis.klynge
 
         Plugins are loaded from $XDG_DATA_HOME/klynge/plugins (~/.local/share/klynge/plugins),
@@ -41,7 +53,7 @@ struct Klynge: ParsableCommand {
     @Option(name: .customLong("plugins"), help: ArgumentHelp("Load the plugins in a folder (repeatable): plugin folders with klynge-plugin.json, or Swift plugin libraries (.so).", valueName: "dir"))
     var pluginFolders: [String] = []
 
-    @Argument(help: ArgumentHelp("A script of statements to run.", valueName: "file"))
+    @Argument(help: ArgumentHelp("A script of statements to run, or a notebook (.md).", valueName: "file"))
     var file: String?
 
     func validate() throws {
@@ -55,20 +67,26 @@ struct Klynge: ParsableCommand {
         if let format { session.settings.format = OutputFormat(userName: format)! }
         let printer = Printer(session: session)
         session.progress = printer.progressReporter()
-        // The usual folders quietly (only problems are shown); folders asked for by name say what they added.
-        for folder in PluginLoader.defaultFolders(besideScript: file, workingDirectory: session.workingDirectory) {
-            printer.show(PluginLoader.load(folder, into: session, mustExist: false).filter { if case .info = $0 { return false } else { return true } })
-        }
-        for folder in pluginFolders {
-            if printer.show(PluginLoader.load(session.resolve(path: folder), into: session, mustExist: true)) { throw ExitCode(2) }
-        }
+        try Self.loadPlugins(into: session, printer: printer, besideScript: file, folders: pluginFolders)
         if demo {
-            for (name, table) in DemoData.datasets() { session.define(name, table, origin: "demo") }
+            for (name, table) in DemoData.shared { session.define(name, table, origin: "demo") }
             printer.show([.info("demo data: " + session.datasetNames.map { "\($0) (\(session.datasets[$0]!.rowCount) rows)" }.joined(separator: ", "))])
         }
         var failed = false
         var scripted = false
-        if let file {
+        if let file, Notebook.isNotebook(file) {
+            scripted = true
+            let run = Result { () throws(NotebookError) -> NotebookRunner.Run in
+                let notebook = try Notebook.load(path: session.resolve(path: file))
+                return try NotebookRunner(notebook).run(NotebookBindings(notebook), in: session)
+            }
+            switch run {
+            case .success(let run): failed = printer.show(run.outcomes)
+            case .failure(let error):
+                FileHandle.standardError.write(Data(error.rendered(file: file).utf8))
+                throw ExitCode(2)
+            }
+        } else if let file {
             scripted = true
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
                 printer.error("cannot read the script '\(file)'")
@@ -89,5 +107,16 @@ struct Klynge: ParsableCommand {
             throw printer.show(session.execute(text)) ? ExitCode(1) : ExitCode.success
         }
         REPL(session: session, printer: printer, useHistory: !noHistory).run()
+    }
+
+    /// Loads the usual plugin folders quietly (only problems are shown) and the folders asked for
+    /// by name, which say what they added; a folder asked for that fails stops klynge (exit 2).
+    static func loadPlugins(into session: Session, printer: Printer, besideScript file: String?, folders: [String]) throws {
+        for folder in PluginLoader.defaultFolders(besideScript: file, workingDirectory: session.workingDirectory) {
+            printer.show(PluginLoader.load(folder, into: session, mustExist: false).filter { if case .info = $0 { return false } else { return true } })
+        }
+        for folder in folders {
+            if printer.show(PluginLoader.load(session.resolve(path: folder), into: session, mustExist: true)) { throw ExitCode(2) }
+        }
     }
 }

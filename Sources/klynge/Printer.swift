@@ -67,8 +67,10 @@ struct Printer {
                 }
             case .text(let s):
                 out(s)
-            case .info(let s):
+            case .info(let s), .note(let s):
                 message(color ? "\u{1B}[2m\(s)\u{1B}[0m" : s)
+            case .chart:
+                break  // drawn into a report; the message before it says where the file is
             case .warning(let s):
                 message("warning: \(s)")
             case .error(let d, let source):

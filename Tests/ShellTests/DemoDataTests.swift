@@ -5,7 +5,7 @@ import Tabular
 @Suite struct DemoDataTests {
     @Test func isDeterministicAndShapedLikeTheGenerator() {
         let a = DemoData.datasets(), b = DemoData.datasets()
-        #expect(Set(a.keys) == ["practices", "billing", "survey", "survey_questions", "service_codes"])
+        #expect(Set(a.keys) == ["practices", "billing", "survey", "survey_invited", "survey_questions", "service_codes"])
         for (name, table) in a {
             #expect(table.rowCount == b[name]!.rowCount)
             #expect(table.columnNames == b[name]!.columnNames)

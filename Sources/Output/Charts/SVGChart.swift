@@ -43,6 +43,7 @@ public enum SVGChart {
     /// The opening of an SVG document with a white background and a title.
     static func header(width: Double, height: Double, title: String) -> String {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\">\n"
+            + "<title>\(escape(title))</title>\n"
             + "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
             + "<text x=\"16\" y=\"28\" font-size=\"18\" font-weight=\"600\" \(font)>\(escape(title))</text>\n"
     }
@@ -151,7 +152,9 @@ public enum SVGChart {
                                      position: { "\(lang.number(denominators[$0]!, digits: 0)); \(lang.number(values[$0]!))" },
                                      plot: LabelPlacer.Box(x: left, y: top, width: plotWidth, height: plotHeight))
         let keyX = left + plotWidth + 24
-        let width = left + plotWidth + 40 + labelling.keyWidth
+        // The key is as wide as its widest column, or its bold heading when that is wider.
+        let headingWidth = labelling.key.isEmpty ? 0 : LabelPlacer.width(of: lang.word("named"), fontSize: 11) * 1.1 + 8
+        let width = left + plotWidth + 40 + max(labelling.keyWidth, headingWidth)
         let height = max(top + plotHeight + 130, top + labelling.keyHeight + 130)
         var svg = header(width: width, height: height, title: spec.title ?? lang.word("rate"))
         svg += valueGrid(max: maxY.max, step: maxY.step, from: left, to: left + plotWidth, y: y, language: lang)

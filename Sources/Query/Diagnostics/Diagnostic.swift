@@ -40,6 +40,8 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
     public var fileExcerpt: FileExcerpt?
     /// The script line the statement starts on, when it came from a script (0 when typed alone).
     public var firstLine = 0
+    /// Where the statement came from when not typed, e.g. `palliation.md, cell 3`; shown with the line.
+    public var origin: String?
 
     /// A line of a file that a diagnostic points into.
     public struct FileExcerpt: Sendable {
@@ -97,7 +99,7 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
             out += "   | " + String(repeating: " ", count: fileExcerpt.span.lowerBound)
                 + "\(red)" + String(repeating: "^", count: max(1, fileExcerpt.span.count)) + "\(reset)\n"
         } else if firstLine > 0, range == nil {
-            out += "  --> line \(firstLine)\n"
+            out += "  --> \(origin.map { $0 + ", " } ?? "")line \(firstLine)\n"
         }
         if fileExcerpt == nil, let range, let source {
             let chars = Array(source)
@@ -107,6 +109,7 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
             var lineEnd = start
             while lineEnd < chars.count, chars[lineEnd] != "\n" { lineEnd += 1 }
             let lineNumber = chars[0..<lineStart].filter { $0 == "\n" }.count + max(1, firstLine)
+            if let origin { out += "  --> \(origin), line \(lineNumber)\n" }
             let numbered = chars.contains("\n") || firstLine > 0
             let gutter = numbered ? "\(lineNumber) | " : "  | "
             let pad = String(repeating: " ", count: gutter.count - 2) + "| "

@@ -228,13 +228,13 @@ extension Planner {
         return nil
     }
 
-    /// The role of a `summarize` output that is one aggregate: `count()` is a count, and a sum
-    /// (or min, max) of counts or denominators is one too.
+    /// The role of a `summarize` output that is one aggregate: a sum (or min, max) of counts or
+    /// denominators is one too. `count()` declares none: what its rows are (patients, or practices
+    /// in `practices = count()`) only its name tells, so disclosure control infers it from the name.
     static func role(ofAggregate e: BoundExpr, _ collector: AggregateCollector) -> Role? {
         guard case .column(let i, _, _) = e, i >= collector.keyCount, i - collector.keyCount < collector.calls.count else { return nil }
         let call = collector.calls[i - collector.keyCount]
         switch call.function.name {
-        case "count", "count_distinct": return .count
         case "sum", "min", "max":
             guard let argument = call.argument, let role = role(of: argument, in: collector.input) else { return nil }
             return role == .count || role == .denominator ? role : nil

@@ -57,7 +57,15 @@ extension Planner {
         for name in named { ranges[name.text] = name.range }
         let planned = PlannedSink(exporter: exporter, request: request, ranges: ranges)
 
-        try checkExtension(planned, what: sink == .chart ? "a \(exporter.name) chart" : exporter.name)
+        if sink == .chart, chart.path.isEmpty {
+            guard chartsIntoReport else {
+                throw Diagnostic("a chart needs a file to write: end it with to \"chart.svg\"", at: chart.pathRange,
+                                 notes: ["only a notebook's report (klynge run) takes a chart without a file"],
+                                 suggestion: "usage: \(exporter.usage)")
+            }
+        } else {
+            try checkExtension(planned, what: sink == .chart ? "a \(exporter.name) chart" : exporter.name)
+        }
         guard exporter.columns.contains(chart.columns.count) else {
             let want = exporter.columns.count == 1 ? "\(exporter.columns.lowerBound)" : "\(exporter.columns.lowerBound) or \(exporter.columns.upperBound)"
             let what = sink == .chart ? "a \(exporter.name) chart" : "\(exporter.name)"

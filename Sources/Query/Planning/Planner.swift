@@ -15,6 +15,8 @@ public struct Planner {
     public let exporters: [Exporter]
     /// The plugins' scalar functions, by name.
     public let functions: [String: Function]
+    /// Whether `chart …` may leave out `to "FILE"` (in a notebook's report, which draws it inline).
+    public var chartsIntoReport = false
 
     /// Creates a planner over a catalog, the plugin stages, the sinks and the plugin functions.
     public init(catalog: Catalog, stages: [String: Stage] = [:], exporters: [Exporter] = [], functions: [String: Function] = [:]) {

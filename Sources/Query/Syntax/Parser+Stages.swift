@@ -144,6 +144,11 @@ extension Parser {
         guard stops.contains("to") else {
             return ChartSyntax(kind: kind, columns: columns, references: references, errors: errors, title: title, period: period, path: "", pathRange: kind.range)
         }
+        // A chart without `to` draws into a notebook's report; the planner refuses it elsewhere.
+        guard peek.kind == .identifier, peek.text.lowercased() == "to" else {
+            return ChartSyntax(kind: kind, columns: columns, references: references, errors: errors, title: title, period: period, path: "",
+                               pathRange: SourceRange(tokens[max(0, position - 1)].range.end, tokens[max(0, position - 1)].range.end + 1))
+        }
         _ = try expectKeyword("to", "before the chart's file")
         let path = try parseString("the file to write (.svg or .csv)")
         return ChartSyntax(kind: kind, columns: columns, references: references, errors: errors, title: title, period: period, path: path.text, pathRange: path.range)

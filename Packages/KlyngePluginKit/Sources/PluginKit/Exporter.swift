@@ -166,7 +166,7 @@ public struct DisclosureSummary: Sendable, Equatable {
     var controlSentence: String {
         guard let threshold else { return "disclosure control was OFF (set suppress off): small counts are shown" }
         if primary == 0 { return "disclosure control: no counts under \(threshold)" }
-        var parts = ["disclosure control: \(primary) counts of 1–\(threshold - 1) shown as <\(threshold)"]
+        var parts = ["disclosure control: \(primary) \(primary == 1 ? "count" : "counts") of 1–\(threshold - 1) shown as <\(threshold)"]
         if complementary > 0 { parts.append("\(complementary) more shown as x so they cannot be recovered from totals") }
         if derived > 0 { parts.append("\(derived) statistics derived from them blanked") }
         return parts.joined(separator: ", ")
