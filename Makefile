@@ -5,11 +5,12 @@
 # one font family the chart tests render with, so pictures do not depend on the machine's fonts).
 # With python3 present, the Python packages the tests use come from PyPI when missing: numpy (the
 # data generator in ../shared/bench), duckdb (the peer the tests compare answers with) and openpyxl
-# (reads back the Excel workbooks klynge writes).
+# (reads back the Excel workbooks klynge writes). `make test` also installs chromium (headless: the
+# tests screenshot a notebook's HTML report and check that its tables and charts rendered).
 PYTHON ?= python3
 PY_TEST_PACKAGES = numpy duckdb==2.0.0 openpyxl
 SWIFT ?= swift
-.PHONY: run test build deps pydeps clean fuzz-build fuzz asan
+.PHONY: run test build deps pydeps testdeps clean fuzz-build fuzz asan
 
 deps:
 	@missing=""; \
@@ -35,6 +36,14 @@ pydeps:
 	  done; \
 	fi
 
+# Not fatal either: without chromium the screenshot test skips.
+testdeps:
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
+	  echo "installing: chromium (headless, for the report screenshot test)"; \
+	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium; } \
+	    || echo "could not install chromium; the screenshot test skips"; }
+
 build: deps
 	$(SWIFT) build -c release --product klynge
 
@@ -43,7 +52,7 @@ run: build
 
 # The end-to-end tests drive the release binary (KLYNGE_BIN); unit tests build in debug. The tests
 # get their own state and config folders, so they never touch your export log or pseudonym key.
-test: build pydeps
+test: build pydeps testdeps
 	@scratch=$$(mktemp -d); \
 	KLYNGE_BIN=$$($(SWIFT) build -c release --show-bin-path)/klynge XDG_STATE_HOME=$$scratch/state XDG_CONFIG_HOME=$$scratch/config \
 	  $(SWIFT) test; status=$$?; rm -rf $$scratch; exit $$status

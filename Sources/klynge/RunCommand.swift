@@ -86,8 +86,9 @@ struct RunCommand: ParsableCommand {
             var name = Report.slug(value.description), k = 2
             while used.contains(name) { name = Report.slug(value.description) + "-\(k)"; k += 1 }
             used.insert(name)
-            folders[value.description] = name
-            return (folder as NSString).appendingPathComponent(name)
+            let path = (folder as NSString).appendingPathComponent(name)
+            folders[value.description] = path
+            return path
         }
         let terminal = isatty(STDERR_FILENO) != 0
         let runs = checked(Result { () throws(NotebookError) in

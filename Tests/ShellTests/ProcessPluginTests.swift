@@ -49,7 +49,7 @@ struct ProcessPluginTests {
         let text = try String(contentsOfFile: session.resolve(path: "trend.csv"), encoding: .utf8)
         #expect(text.contains("B,<5,\n"), "B's 3 events are hidden and its trend blanked: \(text)")
         #expect(text.contains("C,x,"), "the next smallest count is hidden too, so B's cannot be recovered")
-        #expect(out.infos.last?.contains("1 counts of 1–4 shown as <5") == true)
+        #expect(out.infos.last?.contains("1 count of 1–4 shown as <5") == true)
     }
 
     @Test func itIsListedWithItsOriginAndHasHelp() throws {

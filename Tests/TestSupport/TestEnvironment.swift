@@ -111,6 +111,17 @@ public enum TestEnvironment {
     /// The example plugins (Plugins/Examples).
     public static let pluginExamples = repositoryRoot.appendingPathComponent("Plugins/Examples")
 
+    /// Chromium (Debian's `chromium`), for screenshots of HTML reports, when installed.
+    public static let chromium: URL? = {
+        for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+            for name in ["chromium", "chromium-browser"] {
+                let url = URL(fileURLWithPath: "\(folder)/\(name)")
+                if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+            }
+        }
+        return nil
+    }()
+
     /// A python3 that can import numpy (for the data generator), when there is one.
     public static let pythonWithNumpy: URL? = {
         for path in ["/usr/bin/python3", "/usr/local/bin/python3"] + (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/python3" } {

@@ -111,7 +111,7 @@ public enum HTMLReport {
     pre { background: #f7f7f7; padding: .6rem; overflow-x: auto; font-size: .85rem; }
     .note, .skipped { color: #555; font-style: italic; font-size: .9rem; }
     .warning { color: #8a5a00; }
-    figure.chart { margin: 1rem 0; }
+    figure.chart { margin: 1rem 0; padding: .5rem; border: 1px solid #c9d3df; display: inline-block; max-width: 100%; box-sizing: border-box; }
     figure.chart svg { max-width: 100%; height: auto; }
     @media print { details { display: none; } figure.chart, table { break-inside: avoid; } }
     """

@@ -34,6 +34,11 @@ public struct Notebook: Sendable {
         public var firstLine: Int
         /// The parameter that must be set for the cell to run (`klynge if NAME`).
         public var condition: String?
+
+        /// Creates a cell.
+        public init(number: Int, code: String, firstLine: Int, condition: String? = nil) {
+            (self.number, self.code, self.firstLine, self.condition) = (number, code, firstLine, condition)
+        }
     }
 
     /// A part of the notebook, in order.
