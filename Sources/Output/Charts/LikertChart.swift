@@ -25,7 +25,10 @@ enum LikertChart {
         let isDontKnow: (String) -> Bool = { ["ved ikke", "don't know"].contains($0.lowercased()) }
         let scale = Set(cells.values.flatMap { $0.filter { !isDontKnow($0.answer) }.map(\.answer) })
         let k = scale.count
-        let left = 200.0, half = 260.0, rowHeight = 30.0, top = 84.0
+        // The question labels get the room their text needs (up to 440 px; longer ones wrap onto two lines).
+        let widest = order.map { LabelPlacer.width(of: $0, fontSize: 12) }.max() ?? 0
+        let left = min(440, max(200, widest + 24)), half = 260.0, rowHeight = 30.0, top = 84.0
+        let perLine = max(10, Int((left - 24) / (LabelPlacer.width(of: "x", fontSize: 12) * 1.05)))
         let zero = left + half, dontKnowX = left + 2 * half + 40
         let width = dontKnowX + 120, height = top + Double(order.count) * rowHeight + 110
         func w(_ percent: Double) -> Double { percent / 100 * half }
@@ -43,7 +46,11 @@ enum LikertChart {
         svg += "<line x1=\"\(zero)\" y1=\"\(top - 6)\" x2=\"\(zero)\" y2=\"\(top + Double(order.count) * rowHeight)\" stroke=\"#333\"/>\n"
         for (slot, q) in order.enumerated() {
             let y = top + Double(slot) * rowHeight
-            svg += "<text x=\"\(left - 8)\" y=\"\(y + rowHeight * 0.62)\" font-size=\"12\" text-anchor=\"end\" \(SVGChart.font)>\(SVGChart.escape(q))</text>\n"
+            let lines = widest + 24 > left ? Array(SVGChart.wrap(q, perLine).prefix(2)) : [q]
+            for (n, line) in lines.enumerated() {
+                let ly = y + rowHeight * 0.62 + (Double(n) - Double(lines.count - 1) / 2) * 13
+                svg += "<text x=\"\(left - 8)\" y=\"\(ly)\" font-size=\"12\" text-anchor=\"end\" \(SVGChart.font)>\(SVGChart.escape(line))</text>\n"
+            }
             let scaleCells = cells[q]!.filter { !isDontKnow($0.answer) }.sorted { $0.position < $1.position }
             if scaleCells.contains(where: { $0.value == nil }) {
                 svg += "<text x=\"\(zero + 6)\" y=\"\(y + rowHeight * 0.62)\" font-size=\"11\" fill=\"#777\" \(SVGChart.font)>\(lang == .danish ? "skjult: små tal (under 5)" : "hidden: small numbers (under 5)")</text>\n"
