@@ -1,3 +1,4 @@
+import Output
 import Query
 import Tabular
 
@@ -15,8 +16,8 @@ public enum Outcome: Sendable {
     case info(String)
     /// A remark on the result before it (e.g. what disclosure control hid), kept with it in a report.
     case note(String)
-    /// A chart drawn into a notebook's report (SVG), and the file it was written to.
-    case chart(svg: String, path: String)
+    /// A chart drawn into a notebook's report: its SVG, file, spec and protected data.
+    case chart(DrawnChart)
     /// Something the user should know, that did not stop the statement.
     case warning(String)
     /// A failed statement, with the statement's text for the caret.

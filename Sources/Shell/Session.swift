@@ -332,9 +332,8 @@ public final class Session {
                                                            rows: result.rowCount,
                                                            disclosure: sink.exporter.protectsItself ? message.components(separatedBy: "; ").dropFirst().joined(separator: "; ") : summary.sentence)
         var outcomes: [Outcome] = [.info(message)] + (logged.map { [.warning($0)] } ?? [])
-        if isReporting, sink.exporter.sink == .chart, sink.request.pathExtension == "svg",
-           let svg = try? String(contentsOfFile: context.path, encoding: .utf8) {
-            outcomes.append(.chart(svg: svg, path: sink.request.path))
+        if isReporting, sink.exporter.sink == .chart, let drawn = ChartExporters.drawn(table, kind: sink.exporter.name, request: sink.request, context: context) {
+            outcomes.append(.chart(drawn))
         }
         return outcomes
     }
@@ -391,6 +390,15 @@ public final class Session {
             default:
                 throw Diagnostic("'cpr' is pseudonymise (the default) or keep", at: value.range)
             }
+        case "template":
+            if ["default", "none", "off"].contains(v) { settings.template = nil; break }
+            let path = resolve(path: value.text)
+            do {
+                try Deck.checkTemplate(path)
+            } catch {
+                throw Diagnostic(error.message, at: value.range, suggestion: error.suggestion ?? "give a .pptx file, or `set template default` for klynge's own")
+            }
+            settings.template = path
         case "max_join_rows":
             guard let n = Int(v.replacingOccurrences(of: "_", with: "")), n >= 1 else { throw Diagnostic("'max_join_rows' is a number of rows, 1 or more", at: value.range) }
             settings.maxJoinRows = n

@@ -28,13 +28,17 @@ public struct Settings: Sendable {
     public var maxMemory: UInt64? = nil
     /// Whether CPR numbers are loaded as they are (`set cpr keep`, one session only) rather than pseudonymised.
     public var keepCPR = false
+    /// The PowerPoint template decks are built on (an absolute path); nil: klynge's own.
+    public var template: String?
 
     /// The settings plugin stages may follow, by name.
     public var forStages: [String: String] { ["min_answers": String(minimumAnswers), "max_join_rows": String(maxJoinRows)] }
 
     /// The settings exporters may follow, by name (`language` da/en, `labels` open/anonymous, `suppress`).
     public var forExporters: [String: String] {
-        ["language": language.rawValue, "labels": openLabels ? "open" : "anonymous", "suppress": suppress.map(String.init) ?? "off"]
+        var settings = ["language": language.rawValue, "labels": openLabels ? "open" : "anonymous", "suppress": suppress.map(String.init) ?? "off"]
+        if let template { settings["template"] = template }
+        return settings
     }
 
     /// Creates default settings.
@@ -52,6 +56,7 @@ public struct Settings: Sendable {
         ("suppress", ["5", "off"], "disclosure control of exports: counts 1–4 shown as <5 (off must be explicit)"),
         ("max_join_rows", ["10000000"], "the most rows a join may make without `allow many`"),
         ("max_memory", ["free", "2GB"], "the memory a load may need; free (the default) is what the machine has available"),
+        ("template", ["default", "FILE.pptx"], "the PowerPoint file decks are built on: its theme, master, layouts and size (default: klynge's own)"),
         ("cpr", ["pseudonymise", "keep"], "CPR numbers are pseudonymised on load; keep (this session only) loads them raw, and every export says so"),
     ]
 }

@@ -50,6 +50,9 @@ struct Klynge: ParsableCommand {
     @Flag(name: .customLong("no-history"), help: "Do not read or write the history file.")
     var noHistory = false
 
+    @Option(help: ArgumentHelp("Build PowerPoint decks (chart … to \"x.pptx\") on this file's theme, layouts and slide size (as set template).", valueName: "file.pptx"))
+    var template: String?
+
     @Option(name: .customLong("plugins"), help: ArgumentHelp("Load the plugins in a folder (repeatable): plugin folders with klynge-plugin.json, or Swift plugin libraries (.so).", valueName: "dir"))
     var pluginFolders: [String] = []
 
@@ -68,6 +71,7 @@ struct Klynge: ParsableCommand {
         let printer = Printer(session: session)
         session.progress = printer.progressReporter()
         try Self.loadPlugins(into: session, printer: printer, besideScript: file, folders: pluginFolders)
+        if let template, printer.show(session.execute("set template \(ParameterValue.text(template).literal(resolvingAgainst: session.workingDirectory))")) { throw ExitCode(2) }
         if demo {
             for (name, table) in DemoData.shared { session.define(name, table, origin: "demo") }
             printer.show([.info("demo data: " + session.datasetNames.map { "\($0) (\(session.datasets[$0]!.rowCount) rows)" }.joined(separator: ", "))])

@@ -18,6 +18,7 @@ struct RunCommand: ParsableCommand {
         Examples:
           klynge run Notebooks/palliation.md --param cluster="Næstved 1" --out reports/naestved
           klynge run Notebooks/palliation.md --each cluster --out reports/
+          klynge run Notebooks/palliation.md --each cluster --pptx --template region.pptx --out reports/
           klynge run Notebooks/palliation.md --param billing=data/billing.csv --param practices=data/practices.csv
         """,
         helpNames: [])
@@ -33,6 +34,12 @@ struct RunCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Run once per value of this parameter (values from the data, as its each: says), one report per value and an index.", valueName: "param"))
     var each: String?
+
+    @Flag(help: "Also write the report as a PowerPoint deck (deck.pptx): native charts with their data, tables, section headings.")
+    var pptx = false
+
+    @Option(help: ArgumentHelp("Build decks on this PowerPoint file's theme, layouts and slide size.", valueName: "file.pptx"))
+    var template: String?
 
     @Flag(name: .customLong("keep-going"), help: "Run the cells (and values) after a failing cell too; exit non-zero at the end.")
     var keepGoing = false
@@ -66,6 +73,7 @@ struct RunCommand: ParsableCommand {
         session.outputDirectory = folder
         session.progress = printer.progressReporter()
         try Klynge.loadPlugins(into: session, printer: printer, besideScript: notebookPath, folders: pluginFolders)
+        if let template, printer.show(session.execute("set template \(ParameterValue.text(template).literal(resolvingAgainst: cwd))")) { throw ExitCode(2) }
 
         if let each {
             try runEach(each, runner, bindings, session, folder: folder, printer: printer)
@@ -73,8 +81,8 @@ struct RunCommand: ParsableCommand {
         }
         let result = checked(Result { () throws(NotebookError) in try runner.run(bindings, in: session) }, notebookPath)
         let failed = printer.show(result.outcomes.filter { $0.isError || { if case .warning = $0 { return true } else { return false } }($0) })
-        let html = try runner.write(runner.report(result, settings: session.settings), to: folder, session: session)
-        printer.message("wrote \(relative(html, to: cwd)) and report.md (\(summary(result)))")
+        let html = try runner.write(runner.report(result, settings: session.settings), to: folder, session: session, deck: pptx)
+        printer.message("wrote \(relative(html, to: cwd)), report.md\(pptx ? ", deck.pptx" : "") (\(summary(result)))")
         if failed { throw ExitCode(1) }
     }
 
@@ -106,7 +114,7 @@ struct RunCommand: ParsableCommand {
                 printer.message("\(parameter) = \(each.value): a cell failed")
                 printer.show(each.run.outcomes.filter(\.isError))
             }
-            try runner.write(runner.report(each.run, settings: base.settings), to: target, session: base)
+            try runner.write(runner.report(each.run, settings: base.settings), to: target, session: base, deck: pptx)
             entries.append(ReportIndex.Entry(value: each.value.description, folder: (target as NSString).lastPathComponent, succeeded: !each.run.failed))
         }
         let index = ReportIndex(title: runner.notebook.title.replacingOccurrences(of: "$" + parameter, with: "…"), parameter: parameter,

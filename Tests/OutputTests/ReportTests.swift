@@ -14,7 +14,7 @@ import Testing
                parameters: [Report.Parameter(name: "cluster", value: "Køge 1", description: "The cluster | its name")],
                blocks: [.prose("Some *prose*."),
                         .cell(Report.Cell(number: 1, code: "practices | take 7", items: [.table(Self.table), .note("disclosure control: 1 count of 1–4 shown as <5")])),
-                        .cell(Report.Cell(number: 2, code: "x | chart bar a b", items: [.chart(svg: Self.svg, path: "charts/chart-1.svg")])),
+                        .cell(Report.Cell(number: 2, code: "x | chart bar a b", items: [.chart(DrawnChart(svg: Self.svg, path: "charts/chart-1.svg", spec: ChartSpec(kind: .bar, category: "a", value: "b"), table: Self.table, notes: []))])),
                         .cell(Report.Cell(number: 3, code: "later", items: [], skipped: "an earlier cell failed"))],
                language: language, maxRows: maxRows, threshold: threshold, failed: false)
     }

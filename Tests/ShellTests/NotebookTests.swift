@@ -156,9 +156,10 @@ import TestSupport
         session.outputDirectory = TestEnvironment.temporaryFolder("report").path
         let drawn = session.execute("practices | take 3 | chart bar practice_id listed_patients title \"Listed\"")
         #expect(drawn.errors.isEmpty)
-        guard case .chart(let svg, let path)? = drawn.last else { Issue.record("no chart"); return }
-        #expect(path == "charts/chart-1.svg" && svg.contains("<title>Listed</title>"))
-        #expect(FileManager.default.fileExists(atPath: session.resolve(output: path)))
+        guard case .chart(let chart)? = drawn.last else { Issue.record("no chart"); return }
+        #expect(chart.path == "charts/chart-1.svg" && chart.svg.contains("<title>Listed</title>"))
+        #expect(chart.spec.kind == .bar && chart.table.rowCount == 3)
+        #expect(FileManager.default.fileExists(atPath: session.resolve(output: chart.path)))
     }
 
     @Test func runTakesParametersIntoTheSession() throws {

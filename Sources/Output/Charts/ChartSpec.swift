@@ -44,6 +44,17 @@ public struct ChartSpec: Sendable {
         (valueLabel ?? language.word(value)) + (axisNote.map { " (\($0))" } ?? "")
     }
 
+    /// The title of a chart's slide: the one given, else what the value is (a Likert chart's
+    /// percentages, a trend's column, a rate's statistic).
+    public var deckTitle: String {
+        if let title { return title }
+        switch kind {
+        case .likert: return language.word("percent")
+        case .trend: return valueLabel ?? language.word(value)
+        default: return valueLabel ?? language.word("rate")
+        }
+    }
+
     /// What the value is, when the data says (a result's `statistic`, e.g. "services per 1000
     /// listed_patients"), in place of the generic label of the value column.
     public var valueLabel: String?

@@ -2,8 +2,9 @@ import Foundation
 import PluginKit
 import Tabular
 
-/// The built-in chart kinds of `| chart KIND …`: each writes the chart as SVG (`.svg`) or the wide
-/// table a PowerPoint chart pastes (`.csv`, Danish-Excel CSV).
+/// The built-in chart kinds of `| chart KIND …`: each writes the chart as SVG (`.svg`), the wide
+/// table a PowerPoint chart pastes (`.csv`, Danish-Excel CSV), or a one-slide deck with a native,
+/// editable PowerPoint chart (`.pptx`).
 public enum ChartExporters {
     /// bar, funnel, likert, trend and slope.
     public static let all: [Exporter] = [
@@ -23,7 +24,7 @@ public enum ChartExporters {
     static let funnelColumns = ["target", "funnel_lower95", "funnel_upper95", "funnel_lower998", "funnel_upper998"]
 
     static func chart(_ kind: ChartSpec.Kind, columns: ClosedRange<Int>, numeric: [Int], usage: String, summary: String) -> Exporter {
-        Exporter(name: kind.rawValue, sink: .chart, extensions: ["svg", "csv"], usage: usage, summary: summary,
+        Exporter(name: kind.rawValue, sink: .chart, extensions: ["svg", "csv", "pptx"], usage: usage, summary: summary,
                  columns: columns, numericColumns: numeric,
                  check: { input, _ throws(StageError) in
                      guard kind == .funnel else { return }
@@ -34,9 +35,25 @@ public enum ChartExporters {
                  },
                  write: { table, request, context throws(StageError) in
                      let spec = spec(kind, request, language: language(context))
+                     if request.pathExtension == "pptx" {
+                         try TableExporters.write(deck(table, spec, context: context), to: context.path, as: request.path)
+                         return "wrote a one-slide deck with a \(kind.rawValue) chart of \(table.rowCount) rows to \(request.path); \(context.disclosure)"
+                     }
                      try TableExporters.write(file(table, spec, asData: request.pathExtension == "csv", context: context), to: context.path, as: request.path)
                      return "wrote \(kind.rawValue) chart of \(table.rowCount) rows to \(request.path); \(context.disclosure)"
                  })
+    }
+
+    /// A built-in chart kind's chart as a report draws it (nil for another plugin's chart kind).
+    public static func drawn(_ table: Table, kind: String, request: ExportRequest, context: ExportContext) -> DrawnChart? {
+        guard let kind = ChartSpec.Kind(rawValue: kind) else { return nil }
+        let (described, source) = describe(table, spec(kind, request, language: language(context)), source: context.source)
+        let svg = SVGChart.render(table, described, source: source, note: context.disclosure)
+        // A chart written as a deck or its data is drawn in the report from an SVG of its own.
+        let stem = ((request.path as NSString).lastPathComponent as NSString).deletingPathExtension
+        let path = request.pathExtension == "svg" ? request.path : "charts/\(stem).svg"
+        return DrawnChart(svg: svg, path: path, spec: described, table: table,
+                          notes: [context.disclosure, "\(described.language.word("source")): \(source)"])
     }
 
     /// The session's chart language.
@@ -68,20 +85,36 @@ public enum ChartExporters {
     /// The SVG (or the chart data, Danish-Excel CSV) of a table already under disclosure control.
     static func file(_ table: Table, _ spec: ChartSpec, asData: Bool, context: ExportContext, disclosure: String? = nil) -> String {
         if asData { return ResultWriter.text(SVGChart.chartData(table, spec), format: .excel) }
+        let (described, sourceNote) = describe(table, spec, source: context.source)
+        return SVGChart.render(table, described, source: sourceNote, note: disclosure ?? context.disclosure)
+    }
+
+    /// A one-slide deck with the chart as a native PowerPoint chart, on the session's template.
+    static func deck(_ table: Table, _ spec: ChartSpec, context: ExportContext, disclosure: String? = nil) throws(StageError) -> Data {
+        let (described, sourceNote) = describe(table, spec, source: context.source)
+        let title = described.deckTitle
+        let notes = [disclosure ?? context.disclosure, "\(spec.language.word("source")): \(sourceNote)"]
+        let deck = Deck(title: title, slides: [.chart(title: title, table: table, spec: described, notes: notes)], language: spec.language)
+        return try deck.data(template: context.settings["template"])
+    }
+
+    /// The spec with what the data says about itself (the statistic as the value's label and the
+    /// title, the method on the axis), and the source note.
+    public static func describe(_ table: Table, _ spec: ChartSpec, source: String) -> (ChartSpec, String) {
         var spec = spec
         let method = methods(table).map { (spec.language == .danish ? "metode: " : "method: ") + $0 }
         let note = [spec.axisNote, method].compactMap { $0 }.joined(separator: "; ")
         spec.axisNote = note.isEmpty ? nil : note
-        var sourceNote = context.source
+        var sourceNote = source
         if table.rowCount > 0, let statistic = table.column("statistic")?.value(at: 0), !statistic.isNull {
             sourceNote += "; \(statistic)"
             // The data says what the value is: name it rather than the generic "services per 1000 listed".
-            if ["rate", "ratio", "proportion"].contains(spec.value) {
+            if ["rate", "ratio", "proportion"].contains(spec.value) || spec.kind == .slope {
                 spec.valueLabel = spec.language.statistic(statistic.description)
                 if spec.title == nil { spec.title = spec.valueLabel }
             }
         }
         if table.rowCount > 0, let method = table.column("method")?.value(at: 0), !method.isNull { sourceNote += "; method: \(method)" }
-        return SVGChart.render(table, spec, source: sourceNote, note: disclosure ?? context.disclosure)
+        return (spec, sourceNote)
     }
 }

@@ -43,8 +43,13 @@ public enum TableExporters {
 
     /// Writes text atomically, or says why it could not as an error at the path.
     public static func write(_ text: String, to path: String, as typed: String) throws(StageError) {
+        try write(Data(text.utf8), to: path, as: typed)
+    }
+
+    /// Writes bytes atomically, as a sink error naming the path as the user typed it.
+    public static func write(_ bytes: Data, to path: String, as typed: String) throws(StageError) {
         do {
-            try ResultWriter.writeAtomically(text, to: path)
+            try ResultWriter.writeAtomically(bytes, to: path)
         } catch {
             throw StageError("cannot write \(typed): \(error.localizedDescription)", argument: "path")
         }

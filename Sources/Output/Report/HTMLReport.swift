@@ -57,8 +57,8 @@ public enum HTMLReport {
         case .table(let table):
             let (shown, note) = report.shown(table)
             return self.table(shown) + (note.map { "<p class=\"note\">\(escape($0))</p>\n" } ?? "")
-        case .chart(let svg, _):
-            return "<figure class=\"chart\">\n" + SVGText.inline(svg) + "</figure>\n"
+        case .chart(let chart):
+            return "<figure class=\"chart\">\n" + SVGText.inline(chart.svg) + "</figure>\n"
         case .text(let s):
             return "<pre>\(escape(s))</pre>\n"
         case .note(let s):

@@ -34,8 +34,8 @@ public enum MarkdownReport {
         case .table(let table):
             let (shown, note) = report.shown(table)
             return ResultWriter.text(shown, format: .markdown) + "\n" + (note.map { "*\($0)*\n\n" } ?? "")
-        case .chart(let svg, let path):
-            return "![\(SVGText.title(svg) ?? path)](\(path))\n\n"
+        case .chart(let chart):
+            return "![\(SVGText.title(chart.svg) ?? chart.path)](\(chart.path))\n\n"
         case .text(let s):
             return "```\n\(s.trimmingCharacters(in: .newlines))\n```\n\n"
         case .note(let s):

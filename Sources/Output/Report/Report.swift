@@ -25,8 +25,8 @@ public struct Report: Sendable {
     public enum Item: Sendable {
         /// A result table (cut to the report's `maxRows` when written).
         case table(Table)
-        /// A chart's SVG and the file (relative to the report's folder) it is kept in.
-        case chart(svg: String, path: String)
+        /// A chart: its SVG, the file (relative to the report's folder) it is kept in, and its data.
+        case chart(DrawnChart)
         /// Text that is itself the answer (help, a schema).
         case text(String)
         /// A remark on the result before it (what disclosure control hid).
@@ -98,7 +98,7 @@ public struct Report: Sendable {
     public var charts: [(svg: String, path: String)] {
         blocks.flatMap { block -> [(svg: String, path: String)] in
             guard case .cell(let cell) = block else { return [] }
-            return cell.items.compactMap { if case .chart(let svg, let path) = $0 { return (svg, path) } else { return nil } }
+            return cell.items.compactMap { if case .chart(let c) = $0 { return (c.svg, c.path) } else { return nil } }
         }
     }
 

@@ -51,6 +51,12 @@ extension Planner {
         request.period = chart.period
         request.unit = unit?.text
         request.group = group?.text
+        if let format = chart.format {
+            guard sink == .pack, ["pptx", "svg"].contains(format.text.lowercased()) else {
+                throw Diagnostic("a pack is written as pptx (a deck per practice) or svg (the default), not '\(format.text)'", at: format.range)
+            }
+            request.format = format.text.lowercased()
+        }
         var ranges: [String: SourceRange] = ["*": stage.range, "path": chart.pathRange, "kind": chart.kind.range]
         var named = chart.columns + chart.references + [unit, group].compactMap { $0 }
         if let e = chart.errors { named += [e.0, e.1] }

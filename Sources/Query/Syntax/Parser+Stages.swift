@@ -94,7 +94,7 @@ extension Parser {
         return arguments
     }
 
-    /// `NAME VALUE [ref …] [errors …] [title "…"] by UNIT [within GROUP] to "DIR"` after `pack`.
+    /// `NAME VALUE [ref …] [errors …] [title "…"] by UNIT [within GROUP] to "DIR" [as pptx]` after `pack`.
     mutating func parsePack() throws(Diagnostic) -> (ChartSyntax, Name, Name?) {
         let start = peek.range
         var chart = try parseChart(kind: Name("bar", start), until: ["by"])
@@ -109,6 +109,10 @@ extension Parser {
         let path = try parseString("the folder to write the packs to")
         chart.path = path.text
         chart.pathRange = path.range
+        if peek.isKeyword("as") {
+            _ = advance()
+            chart.format = try parseName("what the packs are written as: pptx")
+        }
         return (chart, unit, group)
     }
 

@@ -213,4 +213,6 @@ public struct ChartSyntax: Sendable {
     public var path: String
     /// Where the path was typed.
     public var pathRange: SourceRange
+    /// `pack … to "DIR" as pptx`: what each practice's pack is written as (nil: SVG and CSV).
+    public var format: Name? = nil
 }

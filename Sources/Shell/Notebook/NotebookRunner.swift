@@ -182,7 +182,7 @@ public struct NotebookRunner {
     static func item(_ outcome: Outcome) -> Report.Item? {
         switch outcome {
         case .result(let t): return .table(t)
-        case .chart(let svg, let path): return .chart(svg: svg, path: path)
+        case .chart(let chart): return .chart(chart)
         case .text(let s): return .text(s)
         case .note(let s): return .note(s)
         case .warning(let s): return .warning(s)
@@ -192,9 +192,10 @@ public struct NotebookRunner {
     }
 
     /// Writes a report into a folder as `report.md` and `report.html`, with its charts' SVG files,
-    /// and records both in the export log. Returns the HTML file's path.
+    /// and with `deck` also as `deck.pptx` (native charts, on the session's template); records each
+    /// in the export log. Returns the HTML file's path.
     @discardableResult
-    public func write(_ report: Report, to folder: String, session: Session) throws -> String {
+    public func write(_ report: Report, to folder: String, session: Session, deck: Bool = false) throws -> String {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         for chart in report.charts where !chart.path.hasPrefix("/") {
             let path = (folder as NSString).appendingPathComponent(chart.path)
@@ -204,8 +205,14 @@ public struct NotebookRunner {
         let html = (folder as NSString).appendingPathComponent("report.html")
         try ResultWriter.writeAtomically(MarkdownReport.render(report), to: markdown)
         try ResultWriter.writeAtomically(HTMLReport.render(report), to: html)
+        var written = [(markdown, "report markdown"), (html, "report html")]
+        if deck {
+            let path = (folder as NSString).appendingPathComponent("deck.pptx")
+            try ResultWriter.writeAtomically(try Deck(report: report).data(template: session.settings.template), to: path)
+            written.append((path, "report pptx"))
+        }
         let control = report.threshold.map { "disclosure control: counts under \($0) hidden in every table and chart" } ?? "disclosure control was OFF"
-        for (file, format) in [(markdown, "report markdown"), (html, "report html")] {
+        for (file, format) in written {
             _ = ExportLog(path: session.exportLogPath).record(statement: "klynge run \(notebook.path)", file: file, format: format,
                                                               rows: report.blocks.count, disclosure: control)
         }

@@ -84,6 +84,8 @@ public struct ExportRequest: Sendable {
     public var group: String? = nil
     /// `export … allow identifiers`.
     public var allowIdentifiers = false
+    /// `pack … as pptx`: the format asked for by name, when the path does not say it.
+    public var format: String? = nil
     /// The path as typed.
     public var path: String
     /// The path's extension, lowercase without the dot ("" when it has none).

@@ -15,7 +15,6 @@ public enum XLSXWriter {
     /// A text column of whole numbers with hidden cells (`<5`, `x`: a count after disclosure
     /// control) keeps its numbers as numeric cells, so sums and charts still work on them.
     public static func data(_ table: Table, sheet: String = "klynge") throws -> Data {
-        let archive = try Archive(data: Data(), accessMode: .create)
         let parts: [(String, String)] = [
             ("[Content_Types].xml", contentTypes),
             ("_rels/.rels", packageRelationships),
@@ -24,15 +23,7 @@ public enum XLSXWriter {
             ("xl/styles.xml", styles),
             ("xl/worksheets/sheet1.xml", worksheet(table)),
         ]
-        for (path, text) in parts {
-            let bytes = Data(text.utf8)
-            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(bytes.count),
-                                 modificationDate: Date(timeIntervalSince1970: 1_700_000_000), compressionMethod: .deflate) { position, size in
-                bytes.subdata(in: Int(position)..<Int(position) + size)
-            }
-        }
-        guard let data = archive.data else { throw CocoaError(.fileWriteUnknown) }
-        return data
+        return try OfficePackage.data(Dictionary(uniqueKeysWithValues: parts.map { ($0.0, Data($0.1.utf8)) }))
     }
 
     /// Style indices in `styles`: 0 general, 1 bold header, 2 whole numbers, 3 decimals, 4 dates.
@@ -53,7 +44,9 @@ public enum XLSXWriter {
         return out
     }
 
-    static func escape(_ s: String) -> String {
+    /// Text safe in an XML document: markup characters escaped, and the control characters XML 1.0
+    /// cannot carry dropped (the one XML escape of the Office writers: workbooks and decks).
+    public static func escape(_ s: String) -> String {
         var out = ""
         for u in s.unicodeScalars {
             switch u {
