@@ -5,10 +5,13 @@
 # one font family the chart tests render with, so pictures do not depend on the machine's fonts).
 # With python3 present, the Python packages the tests use come from PyPI when missing: numpy (the
 # data generator in ../shared/bench), duckdb (the peer the tests compare answers with) and openpyxl
-# (reads back the Excel workbooks klynge writes). `make test` also installs chromium (headless: the
-# tests screenshot a notebook's HTML report and check that its tables and charts rendered).
+# (reads back the Excel workbooks klynge writes), python-pptx and openxml-audit (read and validate
+# the decks klynge writes). `make test` also installs chromium (headless: the tests screenshot a
+# notebook's HTML report), LibreOffice Impress and poppler-utils (the tests render every kind of
+# deck to pictures).
 PYTHON ?= python3
-PY_TEST_PACKAGES = numpy duckdb==2.0.0 openpyxl
+# pip name[==version][:module to import when it differs]
+PY_TEST_PACKAGES = numpy duckdb==2.0.0 openpyxl python-pptx==1.0.2:pptx openxml-audit==0.8.0:openxml_audit
 SWIFT ?= swift
 .PHONY: run test build deps pydeps testdeps clean fuzz-build fuzz asan
 
@@ -29,20 +32,26 @@ deps:
 # Not fatal: without them the tests that need them skip (numpy) or use pinned answers (duckdb).
 pydeps:
 	@if command -v $(PYTHON) >/dev/null; then \
-	  for spec in $(PY_TEST_PACKAGES); do \
-	    module=$${spec%%==*}; \
+	  for entry in $(PY_TEST_PACKAGES); do \
+	    spec=$${entry%%:*}; module=$${spec%%==*}; \
+	    case "$$entry" in *:*) module=$${entry#*:};; esac; \
 	    $(PYTHON) -c "import $$module" 2>/dev/null || { echo "installing $$spec for $(PYTHON)"; \
 	      $(PYTHON) -m pip install --quiet --disable-pip-version-check "$$spec" || echo "could not install $$spec; the tests that need it fall back"; }; \
 	  done; \
 	fi
 
-# Not fatal either: without chromium the screenshot test skips.
+# Not fatal either: without them the screenshot and rendering tests skip.
 testdeps:
-	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
-	  echo "installing: chromium (headless, for the report screenshot test)"; \
+	@missing=""; \
+	command -v chromium >/dev/null || command -v chromium-browser >/dev/null || missing="$$missing chromium"; \
+	command -v soffice >/dev/null || missing="$$missing libreoffice-impress"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing (the report screenshot and deck rendering tests)"; \
 	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
-	  { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium; } \
-	    || echo "could not install chromium; the screenshot test skips"; }
+	  { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; } \
+	    || echo "could not install$$missing; the tests that need them skip"; \
+	fi
 
 build: deps
 	$(SWIFT) build -c release --product klynge

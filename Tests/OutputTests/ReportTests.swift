@@ -1,5 +1,5 @@
 import Foundation
-import Output
+@testable import Output
 import Tabular
 import Testing
 
@@ -58,5 +58,21 @@ import Testing
                                 language: .danish)
         #expect(index.markdown().contains("- [Køge 1](koege-1/report.md)\n- [Faxe 1](faxe-1/report.md) — **fejlede**\n"))
         #expect(index.html().contains("<li><a href=\"koege-1/report.html\">Køge 1</a></li>"))
+    }
+}
+
+/// Numbers on slides round as PowerPoint's own labels do.
+@Suite struct DeckNumberTests {
+    @Test func halfAwayFromZeroOnTheDecimalDigitsWithADanishComma() {
+        #expect(Deck.number(29.05, digits: 1, language: .danish) == "29,1")
+        #expect(Deck.number(-29.05, digits: 1, language: .danish) == "-29,1")
+        #expect(Deck.number(2.675, digits: 2, language: .english) == "2.68")
+        #expect(Deck.number(0.125, digits: 2, language: .danish) == "0,13")
+        #expect(Deck.number(17.43, digits: 2, language: .danish) == "17,43")
+        #expect(Deck.number(-0.04, digits: 1, language: .danish) == "0")
+    }
+
+    @Test func headingsOfProseBecomeSections() {
+        #expect(Deck.headings("# Title\n\ntext\n\n## Part one\n```sh\n# not a heading\n```\n### too deep\n## Part two") == ["Title", "Part one", "Part two"])
     }
 }

@@ -111,15 +111,26 @@ public enum TestEnvironment {
     /// The example plugins (Plugins/Examples).
     public static let pluginExamples = repositoryRoot.appendingPathComponent("Plugins/Examples")
 
-    /// Chromium (Debian's `chromium`), for screenshots of HTML reports, when installed.
-    public static let chromium: URL? = {
+    /// The first of these programs on the PATH, when one is installed.
+    public static func program(_ names: String...) -> URL? {
         for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
-            for name in ["chromium", "chromium-browser"] {
+            for name in names {
                 let url = URL(fileURLWithPath: "\(folder)/\(name)")
                 if FileManager.default.isExecutableFile(atPath: url.path) { return url }
             }
         }
         return nil
+    }
+
+    /// Chromium (Debian's `chromium`), for screenshots of HTML reports, when installed.
+    public static let chromium = program("chromium", "chromium-browser")
+    /// LibreOffice (`libreoffice-impress`) and pdftoppm (`poppler-utils`), to render decks to pictures.
+    public static let soffice = program("soffice", "libreoffice"), pdftoppm = program("pdftoppm")
+
+    /// A python3 that can import python-pptx, openpyxl and openxml-audit (to read and validate decks).
+    public static let pythonWithDeckTools: URL? = {
+        guard let python = python3, let r = try? run(python, ["-c", "import pptx, openpyxl, openxml_audit"]), r.status == 0 else { return nil }
+        return python
     }()
 
     /// A python3 that can import numpy (for the data generator), when there is one.

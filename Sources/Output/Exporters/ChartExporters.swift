@@ -110,7 +110,8 @@ public enum ChartExporters {
             sourceNote += "; \(statistic)"
             // The data says what the value is: name it rather than the generic "services per 1000 listed".
             if ["rate", "ratio", "proportion"].contains(spec.value) || spec.kind == .slope {
-                spec.valueLabel = spec.language.statistic(statistic.description)
+                // The part before a ";" says what the value is; the rest (the method) is in the source note.
+                spec.valueLabel = spec.language.statistic(String(statistic.description.prefix { $0 != ";" }))
                 if spec.title == nil { spec.title = spec.valueLabel }
             }
         }
