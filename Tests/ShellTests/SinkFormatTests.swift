@@ -13,11 +13,11 @@ import TestSupport
         let session = demoSession()
         let line = "practices | take 3 | chart bar practice_name listed_patients to \"x.png\""
         let d = try #require(session.execute(line).errors.first)
-        #expect(d.message == "a bar chart writes .svg or .csv, not '.png'")
+        #expect(d.message == "a bar chart writes .svg, .csv or .pptx, not '.png'")
         #expect(d.suggestion == "did you mean .svg?")
         let range = try #require(d.range)
         #expect(String(Array(line)[range.start..<range.end]) == "\"x.png\"")
-        for file in ["x.png", "x.pptx", "x.txt"] { _ = session.execute("practices | chart bar practice_name listed_patients to \"\(file)\"") }
+        for file in ["x.png", "x.ppt", "x.txt"] { _ = session.execute("practices | chart bar practice_name listed_patients to \"\(file)\"") }
         #expect(try FileManager.default.contentsOfDirectory(atPath: session.workingDirectory).isEmpty, "nothing may be written")
     }
 
@@ -26,6 +26,7 @@ import TestSupport
         let out = session.execute("""
             practices | take 4 | chart bar practice_name listed_patients to "c.svg"
             practices | take 4 | chart bar practice_name listed_patients to "c.csv"
+            practices | take 4 | chart bar practice_name listed_patients to "c.pptx"
             export practices | take 4 to "p.csv"
             export practices | take 4 to "p.json"
             export practices | take 4 to "p.md"
@@ -36,6 +37,8 @@ import TestSupport
         func read(_ f: String) throws -> String { String(decoding: try Data(contentsOf: URL(fileURLWithPath: session.resolve(path: f))), as: UTF8.self) }
         #expect(XMLParser(data: Data(try read("c.svg").utf8)).parse())
         #expect(try read("c.csv").hasPrefix("\u{FEFF}practice_name;listed_patients\r\n"))
+        let deck = try read("c.pptx")
+        #expect(deck.hasPrefix("PK") && deck.contains("ppt/presentation.xml") && deck.contains("ppt/embeddings/Microsoft_Excel_Worksheet1.xlsx"))
         #expect(try read("p.csv").hasPrefix("practice_id,practice_name,cluster,listed_patients,municipality\n"))
         let json = try JSONSerialization.jsonObject(with: Data(try read("p.json").utf8)) as? [[String: Any]]
         #expect(json?.count == 4)
