@@ -50,11 +50,7 @@ struct Klynge: ParsableCommand {
     @Flag(name: .customLong("no-history"), help: "Do not read or write the history file.")
     var noHistory = false
 
-    @Option(help: ArgumentHelp("Build PowerPoint decks (chart … to \"x.pptx\") on this file's theme, layouts and slide size (as set template).", valueName: "file.pptx"))
-    var template: String?
-
-    @Option(name: .customLong("plugins"), help: ArgumentHelp("Load the plugins in a folder (repeatable): plugin folders with klynge-plugin.json, or Swift plugin libraries (.so).", valueName: "dir"))
-    var pluginFolders: [String] = []
+    @OptionGroup var options: SessionOptions
 
     @Argument(help: ArgumentHelp("A script of statements to run, or a notebook (.md).", valueName: "file"))
     var file: String?
@@ -70,8 +66,7 @@ struct Klynge: ParsableCommand {
         if let format { session.settings.format = OutputFormat(userName: format)! }
         let printer = Printer(session: session)
         session.progress = printer.progressReporter()
-        try Self.loadPlugins(into: session, printer: printer, besideScript: file, folders: pluginFolders)
-        if let template, printer.show(session.execute("set template \(ParameterValue.text(template).literal(resolvingAgainst: session.workingDirectory))")) { throw ExitCode(2) }
+        try options.apply(to: session, printer: printer, besideScript: file)
         if demo {
             for (name, table) in DemoData.shared { session.define(name, table, origin: "demo") }
             printer.show([.info("demo data: " + session.datasetNames.map { "\($0) (\(session.datasets[$0]!.rowCount) rows)" }.joined(separator: ", "))])
@@ -113,14 +108,4 @@ struct Klynge: ParsableCommand {
         REPL(session: session, printer: printer, useHistory: !noHistory).run()
     }
 
-    /// Loads the usual plugin folders quietly (only problems are shown) and the folders asked for
-    /// by name, which say what they added; a folder asked for that fails stops klynge (exit 2).
-    static func loadPlugins(into session: Session, printer: Printer, besideScript file: String?, folders: [String]) throws {
-        for folder in PluginLoader.defaultFolders(besideScript: file, workingDirectory: session.workingDirectory) {
-            printer.show(PluginLoader.load(folder, into: session, mustExist: false).filter { if case .info = $0 { return false } else { return true } })
-        }
-        for folder in folders {
-            if printer.show(PluginLoader.load(session.resolve(path: folder), into: session, mustExist: true)) { throw ExitCode(2) }
-        }
-    }
 }

@@ -10,16 +10,13 @@ struct RunCommand: ParsableCommand {
         commandName: "klynge run",
         abstract: "Run a notebook and write its report (report.md and report.html).",
         discussion: """
-        A notebook is a Markdown file with klynge cells and YAML front matter that declares its
-        parameters; `klynge run NOTEBOOK --help` lists them with their defaults. Relative paths in
-        the notebook are read from the notebook's folder; files it writes go to the report's folder.
-        Tables and charts in the report pass disclosure control, as exports do.
+        A notebook is a Markdown file with klynge cells and YAML front matter that declares its parameters; `klynge run NOTEBOOK --help` lists them with their defaults. Relative paths in the notebook are read from the notebook's folder; files it writes go to the report's folder. Tables and charts in the report pass disclosure control, as exports do.
 
         Examples:
-          klynge run Notebooks/palliation.md --param cluster="Næstved 1" --out reports/naestved
-          klynge run Notebooks/palliation.md --each cluster --out reports/
-          klynge run Notebooks/palliation.md --each cluster --pptx --template region.pptx --out reports/
-          klynge run Notebooks/palliation.md --param billing=data/billing.csv --param practices=data/practices.csv
+          klynge run palliation.md --param cluster="Køge 1" --out koege
+          klynge run palliation.md --each cluster --out reports
+          klynge run palliation.md --each cluster --pptx --out reports
+          klynge run palliation.md --param billing=billing.csv
         """,
         helpNames: [])
 
@@ -38,14 +35,10 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Also write the report as a PowerPoint deck (deck.pptx): native charts with their data, tables, section headings.")
     var pptx = false
 
-    @Option(help: ArgumentHelp("Build decks on this PowerPoint file's theme, layouts and slide size.", valueName: "file.pptx"))
-    var template: String?
-
     @Flag(name: .customLong("keep-going"), help: "Run the cells (and values) after a failing cell too; exit non-zero at the end.")
     var keepGoing = false
 
-    @Option(name: .customLong("plugins"), help: ArgumentHelp("Load the plugins in a folder (repeatable).", valueName: "dir"))
-    var pluginFolders: [String] = []
+    @OptionGroup var options: SessionOptions
 
     @Flag(name: [.short, .long], help: "Show this help, and the notebook's parameters when a notebook is given.")
     var help = false
@@ -72,8 +65,7 @@ struct RunCommand: ParsableCommand {
         session.isReporting = true
         session.outputDirectory = folder
         session.progress = printer.progressReporter()
-        try Klynge.loadPlugins(into: session, printer: printer, besideScript: notebookPath, folders: pluginFolders)
-        if let template, printer.show(session.execute("set template \(ParameterValue.text(template).literal(resolvingAgainst: cwd))")) { throw ExitCode(2) }
+        try options.apply(to: session, printer: printer, besideScript: notebookPath)
 
         if let each {
             try runEach(each, runner, bindings, session, folder: folder, printer: printer)
