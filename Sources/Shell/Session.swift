@@ -280,9 +280,10 @@ public final class Session {
                              at: range, notes: ["CPR numbers and patient keys must not leave this machine"],
                              suggestion: "select the columns to export, or aggregate first; to write the file anyway (for use on this machine), end with `allow identifiers`")
         }
-        throw Diagnostic("refusing to show \(names) in a report: these columns identify patients",
-                         at: range, notes: ["a report leaves this machine, so CPR numbers and patient keys must not be in it"],
-                         suggestion: "select the columns to show, or aggregate first")
+        let what = doing == "report" ? "show \(names) in a report" : "draw \(names) in a \(doing)"
+        throw Diagnostic("refusing to \(what): these columns identify patients",
+                         at: range, notes: ["a \(doing) leaves this machine, so CPR numbers and patient keys must not be in it"],
+                         suggestion: "aggregate first, or name the units by another column")
     }
 
     /// The session's disclosure control for results that leave the shell, by the columns' roles.
@@ -309,6 +310,13 @@ public final class Session {
     /// else their names), records it in the export log, and says what was written.
     func write(_ result: Table, through sink: PlannedSink, schema: Schema, source: String, statement: String) throws -> [Outcome] {
         let roles = schema.roles
+        if sink.exporter.sink != .export {
+            // A chart or pack shows the columns it names: none of them may identify patients.
+            let r = sink.request
+            let shown = Set(r.columns + r.references + [r.errors?.lower, r.errors?.upper, r.unit, r.group].compactMap { $0 })
+            let named = result.columns.filter { shown.contains($0.name) }
+            try refuseIdentifiers(Table(columns: named, rowCount: result.rowCount), range: sink.ranges["*"] ?? SourceRange(0, 1), doing: sink.exporter.sink.rawValue)
+        }
         let protect = protection(roles: roles)
         var untouched = DisclosureSummary(threshold: settings.suppress)
         untouched.caveat = loadedRawCPR ? "CPR numbers were loaded raw in this session (set cpr keep)" : nil

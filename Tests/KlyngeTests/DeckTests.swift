@@ -207,6 +207,7 @@ struct DeckTests {
         let facts = try Self.facts(group.appendingPathComponent("\(own)/klyngepakke.pptx"))
         let categories = ((Self.charts(facts)[0]["plots"] as! [[String: Any]])[0]["categories"] as! [String])
         #expect(categories.contains(own) && categories.filter { $0.hasPrefix("Praksis ") }.count == 3, "\(categories)")
+        #expect(try Self.auditErrors(group.appendingPathComponent("\(own)/klyngepakke.pptx")).0 == 0)
         let overview = try Self.facts(group.appendingPathComponent("oversigt.pptx"))
         #expect(((Self.charts(overview)[0]["plots"] as! [[String: Any]])[0]["categories"] as! [String]).allSatisfy { $0.hasPrefix("Praksis ") })
     }

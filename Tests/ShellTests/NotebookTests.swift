@@ -143,6 +143,10 @@ import TestSupport
         #expect(out.contains { if case .note(let s) = $0 { return s.contains("shown as <5") } else { return false } })
         let refused = session.execute("billing | select patient_id, count | take 2")
         #expect(refused.errors.first?.message == "refusing to show 'patient_id' in a report: these columns identify patients")
+        for file in ["p.pptx", "p.svg"] {
+            let drawn = session.execute("billing | take 3 | chart bar patient_id count to \"\(file)\"")
+            #expect(drawn.errors.first?.message == "refusing to draw 'patient_id' in a chart: these columns identify patients")
+        }
         // On the analyst's own screen nothing is hidden.
         session.isReporting = false
         #expect(session.execute("billing | select patient_id | take 1").errors.isEmpty)
