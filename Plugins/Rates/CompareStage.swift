@@ -6,14 +6,14 @@ import Tabular
 /// value and the overall pooled value (or a benchmark B; for ratios the pooled ΣX/ΣE·M).
 enum CompareStage {
     static let stage = Stage(
-        name: "compare", usage: "compare X per M N [within G] [against B]  ·  compare X of N [per M] …  ·  compare X expected E [per M] …",
-        summary: "Adds the rate (or proportion) with limits, the pooled group_rate and overall_rate, and vs_group/vs_overall: higher, similar or lower by the 95% interval.",
+        name: "compare", usage: "compare X per M N [within G] [against B] [confidence L, …] [method byar|exact]  ·  compare X of N [per M] …  ·  compare X expected E [per M] …",
+        summary: "Adds the rate (or proportion) with limits, the pooled group_rate and overall_rate, and vs_group/vs_overall: higher, similar or lower by the interval at the first confidence level (95% by default).",
         example: "practices | join left palliation on practice_id | derive services = coalesce(services, 0) | compare services per 1000 listed_patients within cluster",
         parameters: MeasureForm.parameters + [Parameter(keyword: "within", placeholder: "G"), Parameter(keyword: "against", placeholder: "B")],
         outputs: { (input, shapes) throws(StageError) -> [Field] in
             let kind = try MeasureForm.check(shapes, stage: "compare")
             if shapes.has("against") { try requireNumeric(shapes, [("against", "the benchmark B")]) }
-            var added = MeasureForm.fields(kind)
+            var added = try MeasureForm.fields(kind, shapes)
             if shapes.has("within") { added += [Field("group_rate", .decimal, role: .pooled), Field("vs_group", .text, role: .note)] }
             added += [Field("overall_rate", .decimal, role: .pooled), Field("vs_overall", .text, role: .note)]
             return merge(input, added)

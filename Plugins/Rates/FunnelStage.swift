@@ -8,7 +8,9 @@ import Tabular
 /// denominator around the target, PHE's significance labels, and the overdispersion estimate.
 ///
 /// The target is the pooled value (ΣX/ΣN·M) for rates and proportions and 1·M for standardised
-/// ratios. Unadjusted limits and labels follow PHEindicatormethods: rates and ratios get exact
+/// ratios, or the fixed value `target T` (in the value's units, e.g. `target 12` per 100). Limits
+/// are drawn at each confidence level (95% and 99.8% by default, `confidence …`), and a unit is
+/// flagged by the widest level it lies beyond, as High/Low (p) with p = (1 − level)/2. Unadjusted limits and labels follow PHEindicatormethods: rates and ratios get exact
 /// Poisson limits and are labelled by their own exact/Byar interval against the target;
 /// proportions get PHE's Wilson-score limits. `adjusted` widens the limits by τ² as FunnelPlotR
 /// does (CQC/PR winsorised, or SHMI's log scale with truncation) and labels points by those
@@ -16,10 +18,11 @@ import Tabular
 /// limits, and so does klynge.
 enum FunnelStage {
     static let stage = Stage(
-        name: "funnel", usage: "funnel X per M N [within G] [adjusted] [shmi]  ·  funnel X of N [per M] [within G] [adjusted]  ·  funnel X expected E [per M] [within G] [adjusted] [shmi]",
+        name: "funnel", usage: "funnel X per M N [within G] [target T] [adjusted] [shmi] [confidence L, …]  ·  funnel X of N [per M] …  ·  funnel X expected E [per M] …",
         summary: "Adds target, funnel_lower95/upper95/lower998/upper998 at each row's denominator, funnel_flag (High/Low (0.025/0.001), Not significant), phi, tau2, funnel_method and statistic; adjusted uses overdispersion-adjusted limits.",
         example: "practices | join left palliation on practice_id | derive services = coalesce(services, 0) | funnel services per 1000 listed_patients",
         parameters: MeasureForm.parameters + [Parameter(keyword: "within", placeholder: "G"),
+                     Parameter(keyword: "target", takesNumber: true, takesExpression: false, placeholder: "T"),
                      Parameter(keyword: "adjusted", takesExpression: false, placeholder: ""),
                      Parameter(keyword: "shmi", takesExpression: false, placeholder: "")],
         outputs: { (input, shapes) throws(StageError) -> [Field] in
@@ -27,10 +30,15 @@ enum FunnelStage {
             if kind == .proportion, shapes.has("shmi") {
                 throw StageError("shmi (log scale, truncation) is for rates and ratios; proportions use the arcsine scale", argument: "shmi")
             }
-            return merge(input, [MeasureForm.fields(kind)[0]] + fields)
+            return merge(input, [try MeasureForm.fields(kind, shapes)[0]] + (try fields(ConfidenceLevels.from(shapes))))
         },
         run: { (table, arguments) throws(StageError) -> Table in
             let measure = try MeasureForm.measure(arguments)
+            let fixed = arguments.numbers["target"]
+            if let fixed, fixed <= 0 || (measure.kind == .proportion && fixed >= measure.multiplier) {
+                throw StageError("the target must be above 0\(measure.kind == .proportion ? " and below \(NumberFormat.plain(measure.multiplier))" : ""), not \(NumberFormat.plain(fixed))",
+                                 argument: "target")
+            }
             let adjusted = arguments.numbers["adjusted"] != nil
             let shmi = arguments.numbers["shmi"] != nil
             let rows = table.rowCount
@@ -40,44 +48,62 @@ enum FunnelStage {
             } else {
                 groups[.null] = Array(0..<rows)
             }
-            var out = FunnelColumns(rows: rows)
+            var out = FunnelColumns(rows: rows, levels: measure.levels)
             for (_, members) in groups {
-                try out.fill(members, measure: measure, adjusted: adjusted, shmi: shmi)
+                try out.fill(members, measure: measure, adjusted: adjusted, shmi: shmi, target: fixed)
             }
             let statistic = MeasureForm.statistic(measure, arguments)
             return merge(table, [decimal(measure.valueName, measure.value)] + out.columns
                          + [text("statistic", measure.value.map { _ in statistic })])
         })
 
-    static let fields = [Field("target", .decimal, role: .pooled), Field("funnel_lower95", .decimal, role: .pooled), Field("funnel_upper95", .decimal, role: .pooled),
-                         Field("funnel_lower998", .decimal, role: .pooled), Field("funnel_upper998", .decimal, role: .pooled), Field("funnel_flag", .text, role: .note),
-                         Field("phi", .decimal, role: .pooled), Field("tau2", .decimal, role: .pooled), Field("funnel_method", .text, role: .note), Field("statistic", .text, role: .note)]
+    static func fields(_ levels: ConfidenceLevels) -> [Field] {
+        [Field("target", .decimal, role: .pooled)] + levels.fields(prefix: "funnel_", role: .pooled)
+            + [Field("funnel_flag", .text, role: .note), Field("phi", .decimal, role: .pooled), Field("tau2", .decimal, role: .pooled),
+               Field("funnel_method", .text, role: .note), Field("statistic", .text, role: .note)]
+    }
+
+    /// PHE's label for a unit beyond limits: the widest level it lies beyond, High/Low (p) with
+    /// p = (1 − level)/2 (0.025 at 95%, 0.001 at 99.8%), else Not significant.
+    static func flag(above: [Bool], below: [Bool], levels: ConfidenceLevels) -> String {
+        for k in levels.percents.indices.sorted(by: { levels.percents[$0] > levels.percents[$1] }) {
+            let p = NumberFormat.plain(((100 - levels.percents[k]) / 200 * 1e6).rounded() / 1e6)
+            if above[k] { return "High (\(p))" }
+            if below[k] { return "Low (\(p))" }
+        }
+        return "Not significant"
+    }
 }
 
 /// The funnel columns being filled group by group.
 struct FunnelColumns {
-    var target: [Double?], lower95: [Double?], upper95: [Double?], lower998: [Double?], upper998: [Double?]
+    let levels: ConfidenceLevels
+    var target: [Double?], lower: [[Double?]], upper: [[Double?]]
     var flag: [String?], phi: [Double?], tau2: [Double?], method: [String?]
 
-    init(rows: Int) {
+    init(rows: Int, levels: ConfidenceLevels) {
+        self.levels = levels
         let none = [Double?](repeating: nil, count: rows)
-        (target, lower95, upper95, lower998, upper998, phi, tau2) = (none, none, none, none, none, none, none)
+        (target, phi, tau2) = (none, none, none)
+        lower = levels.percents.map { _ in none }
+        upper = lower
         flag = [String?](repeating: nil, count: rows)
         method = flag
     }
 
-    /// Computes the limits and flags for the rows of one group around its target.
-    mutating func fill(_ members: [Int], measure: Measure, adjusted: Bool, shmi: Bool) throws(StageError) {
+    /// Computes the limits and flags for the rows of one group around its target (the pooled
+    /// value, 1·M for ratios, or the fixed `target`).
+    mutating func fill(_ members: [Int], measure: Measure, adjusted: Bool, shmi: Bool, target fixed: Double? = nil) throws(StageError) {
         let proportion = measure.kind == .proportion
         let counted = members.filter { measure.numerators[$0] != nil }
         let m = measure.multiplier
-        guard !counted.isEmpty, let centre = measure.kind == .ratio ? m : measure.pooled(counted) else { return }
+        guard !counted.isEmpty, let centre = fixed ?? (measure.kind == .ratio ? m : measure.pooled(counted)) else { return }
         let average = centre / m
         let od = try RateDispersion.estimate(counted, measure: measure, average: average, shmi: shmi)
         let targetTransformed = proportion ? asin(average.squareRoot()) : 1
         // FunnelPlotR draws its plain Poisson limits when asked to adjust but τ² is 0.
         let poissonFallback = adjusted && !proportion && od.tau2 == 0
-        let label: String
+        var label: String
         if poissonFallback {
             label = String(format: "exact Poisson (FunnelPlotR; no overdispersion to adjust for, phi %.3f)", od.phi)
         } else if adjusted {
@@ -86,10 +112,11 @@ struct FunnelColumns {
         } else {
             label = proportion ? "normal approximation (PHE)" : "exact Poisson (PHE)"
         }
+        if fixed != nil { label += "; fixed target" }
         for r in counted {
             let n = measure.denominators[r]!
             var limits: [(Double, Double)] = []
-            for (_, confidence) in FunnelLimits.levels {
+            for confidence in levels.fractions {
                 if poissonFallback {
                     let l = FunnelLimits.poissonRate(target: centre, denominator: n, multiplier: m, confidence: confidence)
                     limits.append((l.lower, l.upper))
@@ -117,15 +144,14 @@ struct FunnelColumns {
                 }
             }
             target[r] = centre
-            (lower95[r], upper95[r]) = (limits[0].0, limits[0].1)
-            (lower998[r], upper998[r]) = (limits[1].0, limits[1].1)
+            for k in limits.indices { (lower[k][r], upper[k][r]) = limits[k] }
+            let value = measure.value[r]!
             if proportion || adjusted {
-                flag[r] = FunnelLimits.flag(value: measure.value[r]!, lower95: limits[0].0, upper95: limits[0].1,
-                                            lower998: limits[1].0, upper998: limits[1].1)
+                flag[r] = FunnelStage.flag(above: limits.map { value > $0.1 }, below: limits.map { value < $0.0 }, levels: levels)
             } else {
                 // PHE tests a rate or ratio by its own exact/Byar interval against the target, as Fingertips does.
-                flag[r] = FunnelLimits.rateFlag(target: centre, lower95: measure.lower95[r]!, upper95: measure.upper95[r]!,
-                                                lower998: measure.lower998[r]!, upper998: measure.upper998[r]!)
+                flag[r] = FunnelStage.flag(above: levels.percents.indices.map { measure.lower[$0][r]! > centre },
+                                           below: levels.percents.indices.map { measure.upper[$0][r]! < centre }, levels: levels)
             }
             phi[r] = od.phi
             tau2[r] = od.tau2
@@ -134,9 +160,9 @@ struct FunnelColumns {
     }
 
     var columns: [Column] {
-        [decimal("target", target), decimal("funnel_lower95", lower95), decimal("funnel_upper95", upper95),
-         decimal("funnel_lower998", lower998), decimal("funnel_upper998", upper998), text("funnel_flag", flag),
-         decimal("phi", phi), decimal("tau2", tau2), text("funnel_method", method)]
+        let names = levels.names(prefix: "funnel_")
+        return [decimal("target", target)] + levels.percents.indices.flatMap { k in [decimal(names[2 * k], lower[k]), decimal(names[2 * k + 1], upper[k])] }
+            + [text("funnel_flag", flag), decimal("phi", phi), decimal("tau2", tau2), text("funnel_method", method)]
     }
 }
 

@@ -3,10 +3,13 @@ import Statistics
 import Tabular
 
 /// A rate (events per M of a denominator), a proportion (x of n, times M) or a standardised
-/// ratio (observed over expected, times M) per row, with 95% and 99.8% limits.
+/// ratio (observed over expected, times M) per row, with limits at each confidence level (95% and
+/// 99.8% unless `confidence …` says otherwise).
 ///
 /// Rates: value x/n·M; limits are exact Poisson below 10 events and Byar's from 10, scaled by
-/// M/n (phe_rate). Ratios: the same with the expected count as n (phe_isr's limits of O/E). Proportions: Wilson score limits (phe_proportion); 0/n and n/n are valid.
+/// M/n (phe_rate); `method exact` or `method byar` uses one method for every count. Ratios: the
+/// same with the expected count as n (phe_isr's limits of O/E). Proportions: Wilson score limits
+/// (phe_proportion); 0/n and n/n are valid.
 /// A missing numerator or denominator gives missing results (not an error); a negative count,
 /// a non-positive denominator or x > n for a proportion is an error naming the row.
 struct Measure {
@@ -22,11 +25,11 @@ struct Measure {
 
     let kind: Kind
     let multiplier: Double
+    let levels: ConfidenceLevels
     var value: [Double?] = []
-    var lower95: [Double?] = []
-    var upper95: [Double?] = []
-    var lower998: [Double?] = []
-    var upper998: [Double?] = []
+    /// The lower and upper limits, one array per level.
+    var lower: [[Double?]]
+    var upper: [[Double?]]
     var method: [String?] = []
     /// The numerators and denominators used (nil where either is missing), for pooling.
     var numerators: [Double?] = []
@@ -35,14 +38,18 @@ struct Measure {
     /// The name of the value column: "rate", "proportion" or "ratio".
     var valueName: String { kind.rawValue }
 
-    /// Computes the statistic for every row of x and n.
-    init(kind: Kind, x: Column, n: Column, multiplier: Double, xLabel: String, nLabel: String) throws(StageError) {
+    /// Computes the statistic for every row of x and n; `poisson` forces one method for rates and ratios.
+    init(kind: Kind, x: Column, n: Column, multiplier: Double, xLabel: String, nLabel: String,
+         levels: ConfidenceLevels = .standard, poisson: PoissonInterval.Method? = nil) throws(StageError) {
         self.kind = kind
         self.multiplier = multiplier
+        self.levels = levels
+        lower = levels.percents.map { _ in [] }
+        upper = lower
         guard multiplier > 0 else { throw StageError("the multiplier must be positive, not \(NumberFormat.plain(multiplier))", argument: "per") }
         for i in 0..<x.count {
             guard let xi = x.value(at: i).doubleValue, let ni = n.value(at: i).doubleValue else {
-                append(nil, nil, nil, nil, nil, nil)
+                append(nil, [], nil)
                 numerators.append(nil)
                 denominators.append(nil)
                 continue
@@ -61,27 +68,30 @@ struct Measure {
             switch kind {
             case .rate, .ratio:
                 let scale = multiplier / ni
-                let ci95 = PoissonInterval(events: xi, confidence: 0.95)
-                let ci998 = PoissonInterval(events: xi, confidence: 0.998)
-                append(xi * scale, ci95.lower * scale, ci95.upper * scale, ci998.lower * scale, ci998.upper * scale, ci95.method.rawValue)
+                let intervals = levels.fractions.map { c -> PoissonInterval in
+                    switch poisson {
+                    case .exact?: return PoissonInterval.exact(events: xi, confidence: c)
+                    case .byar?: return PoissonInterval.byar(events: xi, confidence: c)
+                    case nil: return PoissonInterval(events: xi, confidence: c)
+                    }
+                }
+                append(xi * scale, intervals.map { ($0.lower * scale, $0.upper * scale) }, intervals[0].method.rawValue)
             case .proportion:
                 if xi > ni {
                     throw StageError("row \(i + 1): \(xLabel) (\(NumberFormat.plain(xi))) is larger than \(nLabel) (\(NumberFormat.plain(ni)))", argument: "")
                 }
-                let ci95 = WilsonInterval(successes: xi, trials: ni, confidence: 0.95)
-                let ci998 = WilsonInterval(successes: xi, trials: ni, confidence: 0.998)
-                append(xi / ni * multiplier, ci95.lower * multiplier, ci95.upper * multiplier, ci998.lower * multiplier,
-                       ci998.upper * multiplier, "wilson")
+                let intervals = levels.fractions.map { WilsonInterval(successes: xi, trials: ni, confidence: $0) }
+                append(xi / ni * multiplier, intervals.map { ($0.lower * multiplier, $0.upper * multiplier) }, "wilson")
             }
         }
     }
 
-    private mutating func append(_ v: Double?, _ l95: Double?, _ u95: Double?, _ l998: Double?, _ u998: Double?, _ m: String?) {
+    private mutating func append(_ v: Double?, _ limits: [(Double, Double)], _ m: String?) {
         value.append(v)
-        lower95.append(l95)
-        upper95.append(u95)
-        lower998.append(l998)
-        upper998.append(u998)
+        for k in lower.indices {
+            lower[k].append(limits.isEmpty ? nil : limits[k].0)
+            upper[k].append(limits.isEmpty ? nil : limits[k].1)
+        }
         method.append(m)
     }
 
@@ -92,18 +102,24 @@ struct Measure {
         return n > 0 ? x / n * multiplier : nil
     }
 
-    /// Fingertips' rule: higher when the 95% interval lies above the benchmark, lower when below.
+    /// Fingertips' rule: higher when the interval at the first level (95% by default) lies above
+    /// the benchmark, lower when below.
     func comparison(_ row: Int, against benchmark: Double?) -> String? {
-        guard let benchmark, let lower = lower95[row], let upper = upper95[row] else { return nil }
+        guard let benchmark, let lower = lower[0][row], let upper = upper[0][row] else { return nil }
         if lower > benchmark { return "higher" }
         if upper < benchmark { return "lower" }
         return "similar"
     }
 
+    /// The limit columns, lower then upper per level.
+    var limitColumns: [Column] {
+        let names = levels.names()
+        return levels.percents.indices.flatMap { k in [decimal(names[2 * k], lower[k]), decimal(names[2 * k + 1], upper[k])] }
+    }
+
     /// The columns this statistic adds.
     func columns(statistic: String) -> [Column] {
-        [decimal(valueName, value), decimal("lower95", lower95), decimal("upper95", upper95), decimal("lower998", lower998),
-         decimal("upper998", upper998), text("method", method), text("statistic", value.map { _ in statistic })]
+        [decimal(valueName, value)] + limitColumns + [text("method", method), text("statistic", value.map { _ in statistic })]
     }
 }
 
@@ -174,21 +190,34 @@ enum MeasureForm {
         return kind
     }
 
-    /// The statistic of any form, computed for every row.
+    /// The statistic of any form, computed for every row at the stage's confidence levels.
     static func measure(_ arguments: Arguments) throws(StageError) -> Measure {
         let kind: Measure.Kind = arguments.columns["of"] != nil ? .proportion : arguments.columns["expected"] != nil ? .ratio : .rate
         let key = denominatorKey(kind)
+        let poisson = arguments.numbers["method"].map { Int($0) == 0 ? PoissonInterval.Method.byar : .exact }
         return try Measure(kind: kind, x: arguments.columns[""]!, n: arguments.columns[key]!, multiplier: arguments.numbers["per"] ?? 1,
-                           xLabel: arguments.labels[""] ?? "X", nLabel: arguments.labels[key] ?? "N")
+                           xLabel: arguments.labels[""] ?? "X", nLabel: arguments.labels[key] ?? "N",
+                           levels: try ConfidenceLevels.from(arguments), poisson: poisson)
     }
 
-    /// The parameters of the three forms, for stages that take them all (compare, funnel).
+    /// `method byar|exact`: one Poisson method for every count (rates and ratios).
+    static let method = Parameter.choice(keyword: "method", ["byar", "exact"])
+
+    /// The parameters of the three forms, for stages that take them all (compare, funnel), with
+    /// the confidence levels and the Poisson method.
     static let parameters = [Parameter(keyword: nil, placeholder: "X"), Parameter(keyword: "of", placeholder: "N"),
                              Parameter(keyword: "expected", placeholder: "E"),
-                             Parameter(keyword: "per", takesNumber: true, expressionOptional: true, placeholder: "M [N]")]
+                             Parameter(keyword: "per", takesNumber: true, expressionOptional: true, placeholder: "M [N]"),
+                             ConfidenceLevels.parameter, method]
 
-    /// The columns a measure of the kind adds.
-    static func fields(_ kind: Measure.Kind) -> [Field] { MeasureFields.names(kind.rawValue) }
+    /// The columns a measure of the kind adds, at the levels its arguments give.
+    static func fields(_ kind: Measure.Kind, _ shapes: ArgumentShapes) throws(StageError) -> [Field] {
+        if shapes.has("method"), kind == .proportion {
+            throw StageError("method byar|exact is for rates and ratios; proportions use Wilson limits", argument: "method")
+        }
+        return [Field(kind.rawValue, .decimal, role: .statistic)] + (try ConfidenceLevels.from(shapes)).fields()
+            + [Field("method", .text, role: .note), Field("statistic", .text, role: .note)]
+    }
 
     /// How the statistic reads in the `statistic` column: "services per 1000 listed_patients",
     /// "answers of invited per 100", "observed / expected per 100".

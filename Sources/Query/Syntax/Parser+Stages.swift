@@ -51,6 +51,15 @@ extension Parser {
             }
             var number: Double? = nil
             var end = word.range.end
+            if !parameter.choices.isEmpty {
+                let choice = peek
+                guard choice.kind == .identifier, let index = parameter.choices.firstIndex(of: choice.text.lowercased()) else {
+                    throw Diagnostic.unknown("value of '\(word.text)'", choice.text, at: choice.range, candidates: parameter.choices)
+                }
+                _ = advance()
+                arguments.append(PluginArgumentSyntax(key: parameter.key, number: Double(index), expr: nil, range: SourceRange(word.range.start, choice.range.end)))
+                continue
+            }
             if parameter.takesNumber {
                 let t = peek
                 guard t.kind == .integer || t.kind == .decimal, let value = Double(t.text) else {

@@ -19,6 +19,16 @@ public struct Parameter: Sendable {
     public let takesDataset: Bool
     /// How the usage line names it, e.g. `M N`.
     public let placeholder: String
+    /// The words that may follow the keyword (`method byar`), when it takes one of a fixed set; the
+    /// stage gets the word's position among them as the argument's number.
+    public private(set) var choices: [String] = []
+
+    /// A keyword followed by one of a fixed set of words, e.g. `method byar|exact`.
+    public static func choice(keyword: String, _ choices: [String]) -> Parameter {
+        var p = Parameter(keyword: keyword, takesExpression: false, placeholder: choices.joined(separator: "|"))
+        p.choices = choices
+        return p
+    }
 
     /// Creates a parameter.
     public init(keyword: String?, takesNumber: Bool = false, takesExpression: Bool = true, expressionOptional: Bool = false,
