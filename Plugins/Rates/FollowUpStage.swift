@@ -7,13 +7,19 @@ import Tabular
 /// of P's two values), the change, and whether it is beyond chance — the exact conditional test
 /// of two Poisson counts for rates, Fisher's exact test for proportions.
 enum FollowUpStage {
+    /// Follow-up reports one interval unless asked for more: 95% by default.
+    static func levels(_ labels: [String]?) throws(StageError) -> ConfidenceLevels {
+        labels == nil ? ConfidenceLevels(percents: [95]) : try ConfidenceLevels.from(labels)
+    }
+
     static let stage = Stage(
-        name: "followup", usage: "followup X per M N period P [by U]  ·  followup X of N [per M] period P [by U]",
-        summary: "One row per unit: baseline and follow-up rates (or proportions) with 95% limits, change, the ratio, p_value (exact conditional test; Fisher's for proportions) and change_flag; units seen in one period only are kept and marked in status.",
+        name: "followup", usage: "followup X per M N period P [by U] [confidence L, …]  ·  followup X of N [per M] period P [by U] [confidence L, …]",
+        summary: "One row per unit: baseline and follow-up rates (or proportions) with 95% limits (or at the levels of confidence), change, the ratio, p_value (exact conditional test; Fisher's for proportions) and change_flag; units seen in one period only are kept and marked in status.",
         example: "billing | where service_code in (\"0130\", \"0421\") and year(service_date) <= 2023 | summarize services = sum(count) by practice_id, year = year(service_date) | join practices on practice_id | followup services per 1000 listed_patients period year by practice_id",
         parameters: [Parameter(keyword: nil, placeholder: "X"), Parameter(keyword: "of", placeholder: "N"),
                      Parameter(keyword: "per", takesNumber: true, expressionOptional: true, placeholder: "M [N]"),
-                     Parameter(keyword: "period", placeholder: "P"), Parameter(keyword: "by", placeholder: "U")],
+                     Parameter(keyword: "period", placeholder: "P"), Parameter(keyword: "by", placeholder: "U"),
+                     ConfidenceLevels.parameter],
         outputs: { (input, shapes) throws(StageError) -> [Field] in
             let isProportion = try MeasureForm.check(shapes, stage: "followup") == .proportion
             guard let period = shapes.types["period"] else {
@@ -23,9 +29,9 @@ enum FollowUpStage {
             var out: [Field] = []
             if let u = shapes.types["by"] { out.append(Field(groupName(shapes.labels["by"]), u, role: .label)) }
             out += [Field("baseline", period, role: .period), Field("followup", period, role: .period)]
+            let levels = try Self.levels(shapes.listLabels["confidence"])
             for prefix in ["baseline", "followup"] {
-                out += [Field("\(prefix)_\(value)", .decimal, role: .statistic), Field("\(prefix)_lower95", .decimal, role: .limit),
-                        Field("\(prefix)_upper95", .decimal, role: .limit)]
+                out += [Field("\(prefix)_\(value)", .decimal, role: .statistic)] + levels.fields(prefix: prefix + "_")
             }
             out += [Field("change", .decimal, role: .statistic), Field("\(value)_ratio", .decimal, role: .statistic), Field("p_value", .decimal, role: .statistic), Field("change_flag", .text, role: .note),
                     Field("status", .text, role: .note), Field("statistic", .text, role: .note)]
@@ -33,6 +39,7 @@ enum FollowUpStage {
         },
         run: { (table, arguments) throws(StageError) -> Table in
             let measure = try MeasureForm.measure(arguments)
+            let levels = try Self.levels(arguments.listLabels["confidence"])
             let isProportion = measure.kind == .proportion
             let multiplier = measure.multiplier
             let statistic = MeasureForm.statistic(measure, arguments)
@@ -71,14 +78,16 @@ enum FollowUpStage {
                 row += [base, follow]
                 let a = cells[unit]![base] ?? nil, b = cells[unit]![follow] ?? nil
                 for cell in [a, b] {
-                    if let cell, isProportion {
-                        let ci = WilsonInterval(successes: cell.x, trials: cell.n, confidence: 0.95)
-                        row += [.decimal(cell.x / cell.n * multiplier), .decimal(ci.lower * multiplier), .decimal(ci.upper * multiplier)]
-                    } else if let cell {
-                        let ci = PoissonInterval(events: cell.x, confidence: 0.95)
-                        row += [.decimal(cell.x / cell.n * multiplier), .decimal(ci.lower / cell.n * multiplier), .decimal(ci.upper / cell.n * multiplier)]
-                    } else {
-                        row += [.null, .null, .null]
+                    guard let cell else { row += [Value](repeating: .null, count: 1 + 2 * levels.percents.count); continue }
+                    row.append(.decimal(cell.x / cell.n * multiplier))
+                    for c in levels.fractions {
+                        if isProportion {
+                            let ci = WilsonInterval(successes: cell.x, trials: cell.n, confidence: c)
+                            row += [.decimal(ci.lower * multiplier), .decimal(ci.upper * multiplier)]
+                        } else {
+                            let ci = PoissonInterval(events: cell.x, confidence: c)
+                            row += [.decimal(ci.lower / cell.n * multiplier), .decimal(ci.upper / cell.n * multiplier)]
+                        }
                     }
                 }
                 if let a, let b {
@@ -95,9 +104,9 @@ enum FollowUpStage {
                 rows.append(row)
             }
             let value = isProportion ? "proportion" : "rate"
-            var names = ["baseline", "followup", "baseline_\(value)", "baseline_lower95", "baseline_upper95", "followup_\(value)", "followup_lower95",
-                         "followup_upper95", "change", "\(value)_ratio", "p_value", "change_flag", "status", "statistic"]
-            var types: [DataType] = [period.type, period.type] + [DataType](repeating: .decimal, count: 9) + [.text, .text, .text]
+            var names = ["baseline", "followup", "baseline_\(value)"] + levels.names(prefix: "baseline_") + ["followup_\(value)"] + levels.names(prefix: "followup_")
+                + ["change", "\(value)_ratio", "p_value", "change_flag", "status", "statistic"]
+            var types: [DataType] = [period.type, period.type] + [DataType](repeating: .decimal, count: 5 + 4 * levels.percents.count) + [.text, .text, .text]
             if let units { names.insert(groupName(arguments.labels["by"]), at: 0); types.insert(units.type, at: 0) }
             return Table.from(names: names, types: types, rows: rows)
         })

@@ -11,7 +11,7 @@ public struct RatesPlugin: Plugin {
     /// The name `.plugins` lists.
     public var name: String { "rates" }
     /// What it is for.
-    public var summary: String { "Rates and proportions with 95% and 99.8% limits, compared with the cluster and the region." }
+    public var summary: String { "Rates, proportions, ratios and means with limits at any confidence level, compared with the cluster and the region; funnels, variation, standardisation, follow-up." }
     /// Its stages.
-    public var stages: [Stage] { [RateStage.stage, ProportionStage.stage, CompareStage.stage, FunnelStage.stage, VariationStage.stage, StandardizeStage.stage, FollowUpStage.stage] }
+    public var stages: [Stage] { [RateStage.stage, ProportionStage.stage, CompareStage.stage, FunnelStage.stage, VariationStage.stage, StandardizeStage.stage, FollowUpStage.stage, MeanStage.stage] }
 }

@@ -17,6 +17,16 @@ public enum Distributions {
         pnorm5(x, 0, 1, 1, 0)
     }
 
+    /// The p-quantile of Student's t distribution with `df` degrees of freedom (R's `qt`).
+    public static func tQuantile(_ p: Double, degreesOfFreedom df: Double) -> Double {
+        qt(p, df, 1, 0)
+    }
+
+    /// The p-quantile of the binomial distribution of `n` trials with probability `prob` (R's `qbinom`).
+    public static func binomialQuantile(_ p: Double, trials n: Double, probability prob: Double) -> Double {
+        qbinom(p, n, prob, 1, 0)
+    }
+
     /// The p-quantile of the Poisson distribution with mean `lambda` (R's `qpois`).
     public static func poissonQuantile(_ p: Double, mean lambda: Double) -> Double {
         qpois(p, lambda, 1, 0)

@@ -51,6 +51,51 @@ public enum Standardisation {
                           lower998: value + scale * (b998.lower - observed), upper998: value + scale * (b998.upper - observed))
     }
 
+    /// How the limits of a directly standardised rate are computed.
+    public enum DirectLimits: String, Sendable {
+        /// Dobson et al. (1991): Byar's limits of the total count, scaled by the DSR's variance
+        /// (PHEindicatormethods' `phe_dsr`); not reported below 10 events.
+        case dobson
+        /// Fay and Feuer (1997): gamma limits from the DSR's variance and the largest weight per
+        /// person (as sava and the US NCI's SEER*Stat use); reported for any count.
+        case gamma
+    }
+
+    /// The DSR of events x over populations n with standard weights w (one entry per age band),
+    /// Σ(xᵢ/nᵢ·wᵢ)/Σw·M, with limits at each confidence level (0.95, …); `variance` replaces the
+    /// Poisson variance Σ(wᵢ/Σw)²xᵢ/nᵢ² when the events are not independent (PHE's
+    /// `independent_events = FALSE`, from the persons by event count). The value is nil when the
+    /// method does not report it (Dobson below 10 events).
+    public static func directRate(events x: [Double], population n: [Double], weights w: [Double], multiplier: Double,
+                                  confidences: [Double], limits method: DirectLimits = .dobson, variance given: Double? = nil) -> (value: Double?, limits: [(Double, Double)]) {
+        let observed = x.reduce(0, +)
+        if method == .dobson, observed < 10 { return (nil, []) }
+        let sumW = w.reduce(0, +)
+        var rate = 0.0, poissonVariance = 0.0, largestWeight = 0.0
+        for i in x.indices {
+            rate += x[i] * w[i] / n[i]
+            poissonVariance += w[i] * w[i] * x[i] / (n[i] * n[i])
+            largestWeight = max(largestWeight, w[i] / sumW / n[i])
+        }
+        rate /= sumW
+        let variance = given ?? poissonVariance / (sumW * sumW)
+        let limits: [(Double, Double)] = confidences.map { c in
+            switch method {
+            case .dobson:
+                let b = PoissonInterval.byar(events: observed, confidence: c)
+                let scale = (variance / observed).squareRoot()
+                return ((rate + scale * (b.lower - observed)) * multiplier, (rate + scale * (b.upper - observed)) * multiplier)
+            case .gamma:
+                let alpha = 1 - c
+                let lower = rate == 0 ? 0 : variance / (2 * rate) * Distributions.chiSquaredQuantile(alpha / 2, degreesOfFreedom: 2 * rate * rate / variance)
+                let v = variance + largestWeight * largestWeight, y = rate + largestWeight
+                let upper = v / (2 * y) * Distributions.chiSquaredQuantile(1 - alpha / 2, degreesOfFreedom: 2 * y * y / v)
+                return (lower * multiplier, upper * multiplier)
+            }
+        }
+        return (rate * multiplier, limits)
+    }
+
     /// An indirectly standardised ratio O/E·M with the count's exact (O < 10) or Byar limits over E.
     public static func indirectRatio(observed o: Double, expected e: Double, multiplier: Double) -> (value: Double, lower95: Double, upper95: Double, lower998: Double, upper998: Double, method: PoissonInterval.Method) {
         let ci95 = PoissonInterval(events: o, confidence: 0.95)
