@@ -47,6 +47,20 @@ public enum FunnelLimits {
         return (low + high) / 2
     }
 
+    /// Spiegelhalter's interpolated limit (Stat Med 2005;24:1185, appendix) at probability p for a
+    /// denominator n around an average θ per unit: r = the p-quantile of the count (binomial n, θ;
+    /// or Poisson with mean θn), α = (F(r) − p)/(F(r) − F(r − 1)), limit (r − α)/n per unit.
+    public static func interpolated(_ p: Double, denominator n: Double, average theta: Double, binomial: Bool) -> Double {
+        func cdf(_ x: Double) -> Double {
+            guard x >= 0 else { return 0 }
+            return binomial ? Distributions.binomialProbability(x, trials: n, probability: theta) : Distributions.poissonProbability(x, mean: theta * n)
+        }
+        let r = binomial ? Distributions.binomialQuantile(p, trials: n, probability: theta) : Distributions.poissonQuantile(p, mean: theta * n)
+        let step = cdf(r) - cdf(r - 1)
+        let alpha = step > 0 ? (cdf(r) - p) / step : 0
+        return (r - alpha) / n
+    }
+
     /// PHE's significance label of a rate (`phe_funnel_significance`, statistic "rate"): the target
     /// against the unit's own 95% and 99.8% limits (exact below 10 events, Byar's from 10).
     public static func rateFlag(target: Double, lower95: Double, upper95: Double, lower998: Double, upper998: Double) -> String {

@@ -81,6 +81,12 @@ public struct Overdispersion: Sendable, Equatable {
         Unit(y: log(observed / expected), s: 1 / expected.squareRoot())
     }
 
+    /// A ratio of two counts on FunnelPlotR's log scale ("RC"): y = log((x+½)/(n+½)),
+    /// s = √(x/(x+½)² + n/(n+½)²).
+    public static func countRatioUnit(x: Double, n: Double) -> Unit {
+        Unit(y: log((x + 0.5) / (n + 0.5)), s: (x / ((x + 0.5) * (x + 0.5)) + n / ((n + 0.5) * (n + 0.5))).squareRoot())
+    }
+
     /// A proportion's unit on the arcsine scale: y = asin √(x/n), s = 1/(2√n).
     public static func proportionUnit(x: Double, n: Double) -> Unit {
         Unit(y: asin(min(1, (x / n).squareRoot())), s: 1 / (2 * n.squareRoot()))
