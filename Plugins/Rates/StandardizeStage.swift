@@ -106,9 +106,9 @@ struct Standardize {
                     throw StageError("row \(r + 1): the age band '\(band)' has two populations (\(NumberFormat.plain(entry.population)) and \(NumberFormat.plain(ni))); with frequency, each band's population is repeated on its rows",
                                      argument: "per")
                 }
+                // As PHE: no persons given for an event count means none (na.zero), not a missing band.
                 let persons = x.value(at: r).doubleValue ?? 0
                 if persons < 0 { throw StageError("row \(r + 1): \(xLabel) is \(NumberFormat.plain(persons)); a count cannot be negative", argument: "") }
-                if x.value(at: r).isNull { entry.missing = true }
                 entry.persons.append((f, persons))
                 entry.events += f * persons
                 entry.population = ni
