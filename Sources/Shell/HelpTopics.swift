@@ -112,7 +112,8 @@ public enum HelpTopics {
                 return [.text("\(s.usage)\n  \(s.summary)\n  example: \(s.example)\n")]
             }
             if let s = pluginStages[t] {
-                return [.text("\(s.usage)\n  \(s.summary)\n  example: \(s.example)\n")]
+                let references = s.references.isEmpty ? "" : "  methods and references:\n" + s.references.map { "    \($0)\n" }.joined()
+                return [.text("\(s.usage)\n  \(s.summary)\n  example: \(s.example)\n" + references)]
             }
             if let f = ScalarFunctions.all[t] { return [.text("\(f.signature)\n  \(f.summary)\n")] }
             if let f = pluginFunctions[t] { return [.text("\(f.signature)\n  \(f.summary)\n")] }

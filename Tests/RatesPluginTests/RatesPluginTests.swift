@@ -177,7 +177,7 @@ extension Table {
     @Test func pluginsAreListed() throws {
         let t = try result(".plugins")
         let stages = (0..<t.rowCount).filter { t.texts("kind")[$0] == "stage" }.map { t.texts("name")[$0] }
-        #expect(stages == ["rate", "proportion", "compare", "funnel", "variation", "standardize", "followup", "likert", "topbox", "comments"])
+        #expect(stages == ["rate", "proportion", "compare", "funnel", "variation", "standardize", "followup", "mean", "likert", "topbox", "comments"])
         let charts = (0..<t.rowCount).filter { t.texts("kind")[$0] == "chart" }.map { t.texts("name")[$0] }
         #expect(charts == ["bar", "funnel", "likert", "trend", "slope"])
         #expect(Set(t.texts("origin")) == ["built-in"])

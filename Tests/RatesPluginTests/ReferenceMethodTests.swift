@@ -270,3 +270,14 @@ import Tabular
         #expect(od.tau2 > 0, "the test data are overdispersed, so adjusted differs")
     }
 }
+
+/// `help STAGE` names the reference of each method and option.
+@Suite struct MethodReferenceHelpTests {
+    @Test(arguments: [("funnel", "Spiegelhalter, Stat Med 2005;24:1185, appendix"), ("funnel", "funnelR"), ("funnel", "ratio of counts (RC)"),
+                      ("standardize", "Fay and Feuer"), ("standardize", "independent_events = FALSE"), ("rate", "method byar|exact"),
+                      ("mean", "phe_mean"), ("proportion", "Wilson score"), ("compare", "the first level decides")])
+    func helpNamesTheReference(stage: String, reference: String) throws {
+        let text = demoSession().execute("help \(stage)").compactMap { if case .text(let s) = $0 { return s } else { return nil } }.joined()
+        #expect(text.contains("methods and references:") && text.contains(reference), "\(text)")
+    }
+}

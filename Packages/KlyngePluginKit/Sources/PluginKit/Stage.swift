@@ -78,6 +78,17 @@ public struct Stage: Sendable {
         self.run = run
     }
 
+    /// The methods and their references, one line each ("limits gamma: Fay and Feuer, Stat Med
+    /// 1997;16:791"), which `help STAGE` lists.
+    public private(set) var references: [String] = []
+
+    /// The stage with the references `help STAGE` lists for its methods and options.
+    public func citing(_ references: String...) -> Stage {
+        var copy = self
+        copy.references = references
+        return copy
+    }
+
     /// The parameter introduced by a keyword.
     public func parameter(_ keyword: String) -> Parameter? { parameters.first { $0.keyword == keyword } }
 }
