@@ -103,15 +103,9 @@ enum FunnelStage {
                Field("funnel_method", .text, role: .note), Field("statistic", .text, role: .note)]
     }
 
-    /// PHE's label for a unit beyond limits: the widest level it lies beyond, High/Low (p) with
-    /// p = (1 − level)/2 (0.025 at 95%, 0.001 at 99.8%), else Not significant.
+    /// PHE's label for a unit beyond limits at the stage's levels (`FunnelLimits.label`).
     static func flag(above: [Bool], below: [Bool], levels: ConfidenceLevels) -> String {
-        for k in levels.percents.indices.sorted(by: { levels.percents[$0] > levels.percents[$1] }) {
-            let p = NumberFormat.plain(((100 - levels.percents[k]) / 200 * 1e6).rounded() / 1e6)
-            if above[k] { return "High (\(p))" }
-            if below[k] { return "Low (\(p))" }
-        }
-        return "Not significant"
+        FunnelLimits.label(above: above, below: below, levels: levels.percents)
     }
 }
 

@@ -64,10 +64,18 @@ public enum FunnelLimits {
     /// PHE's significance label of a rate (`phe_funnel_significance`, statistic "rate"): the target
     /// against the unit's own 95% and 99.8% limits (exact below 10 events, Byar's from 10).
     public static func rateFlag(target: Double, lower95: Double, upper95: Double, lower998: Double, upper998: Double) -> String {
-        if target < lower998 { return "High (0.001)" }
-        if target < lower95 { return "High (0.025)" }
-        if target > upper998 { return "Low (0.001)" }
-        if target > upper95 { return "Low (0.025)" }
+        label(above: [lower95 > target, lower998 > target], below: [upper95 < target, upper998 < target], levels: [95, 99.8])
+    }
+
+    /// PHE's significance label at any confidence levels (in percent): the widest level at which
+    /// the unit lies above or below, as High/Low (p) with p = (1 − level)/2 (0.025 at 95%, 0.001
+    /// at 99.8%), else Not significant. `above[k]`/`below[k]` say it at `levels[k]`.
+    public static func label(above: [Bool], below: [Bool], levels: [Double]) -> String {
+        for k in levels.indices.sorted(by: { levels[$0] > levels[$1] }) {
+            let p = String(format: "%g", ((100 - levels[k]) / 200 * 1e6).rounded() / 1e6)
+            if above[k] { return "High (\(p))" }
+            if below[k] { return "Low (\(p))" }
+        }
         return "Not significant"
     }
 
@@ -88,10 +96,6 @@ public enum FunnelLimits {
 
     /// PHE's significance label of a value against its 95% and 99.8% limits.
     public static func flag(value: Double, lower95: Double, upper95: Double, lower998: Double, upper998: Double) -> String {
-        if value < lower998 { return "Low (0.001)" }
-        if value < lower95 { return "Low (0.025)" }
-        if value > upper998 { return "High (0.001)" }
-        if value > upper95 { return "High (0.025)" }
-        return "Not significant"
+        label(above: [value > upper95, value > upper998], below: [value < lower95, value < lower998], levels: [95, 99.8])
     }
 }
