@@ -192,6 +192,34 @@ import Tabular
         #expect(funnel.columnNames.contains("funnel_lower\(suffix)") && funnel.columnNames.contains("funnel_upper\(suffix)"))
     }
 
+    /// Means and DSRs at another level than PHE publishes, against the formulas written out here.
+    @Test func meansAndDobsonLimitsAtNinetyFollowTheFormulas() throws {
+        let s = try session("testdata_Mean", sheet: "testdata_Mean")
+        let t = try result("phe | where area == \"Area1\" | mean values confidence 90", s)
+        let data = s.datasets["phe"]!
+        let values = (0..<data.rowCount).filter { data.column("area")!.value(at: $0).description == "Area1" }.compactMap { data.column("values")!.value(at: $0).doubleValue }
+        let n = Double(values.count), mean = values.reduce(0, +) / n
+        let sd = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)).squareRoot()
+        let half = Distributions.tQuantile(0.95, degreesOfFreedom: n - 1) * sd / n.squareRoot()
+        #expect(Self.close(t.doubles("lower90")[0], mean - half) && Self.close(t.doubles("upper90")[0], mean + half))
+
+        let d = try session("testdata_DSR_ISR", sheet: "testdata_multiarea")
+        let dsr = try result("phe | where area == \"testdata_big\" | standardize count per 100000 pop age ageband confidence 90", d)
+        let rows = (0..<d.datasets["phe"]!.rowCount).filter { d.datasets["phe"]!.column("area")!.value(at: $0).description == "testdata_big" }
+        let big = d.datasets["phe"]!
+        let x = rows.map { big.column("count")!.value(at: $0).doubleValue! }, pop = rows.map { big.column("pop")!.value(at: $0).doubleValue! }
+        let w = rows.map { Standardisation.esp2013[Standardisation.esp2013Band(big.column("ageband")!.value(at: $0).description)!] }
+        let sumW = w.reduce(0, +), o = x.reduce(0, +)
+        let value = zip(zip(x, pop), w).reduce(0.0) { $0 + $1.0.0 / $1.0.1 * $1.1 } / sumW
+        let variance = zip(zip(x, pop), w).reduce(0.0) { $0 + $1.0.0 * $1.1 * $1.1 / ($1.0.1 * $1.0.1) } / (sumW * sumW)
+        // Dobson: the DSR moved by Byar's limits of the total count, scaled by √(var/O).
+        let z = Distributions.normalQuantile(0.95)
+        let byarLower = o * pow(1 - 1 / (9 * o) - z / (3 * o.squareRoot()), 3), byarUpper = (o + 1) * pow(1 - 1 / (9 * (o + 1)) + z / (3 * (o + 1).squareRoot()), 3)
+        #expect(Self.close(dsr.doubles("dsr")[0], value * 100000))
+        #expect(Self.close(dsr.doubles("lower90")[0], (value + (variance / o).squareRoot() * (byarLower - o)) * 100000))
+        #expect(Self.close(dsr.doubles("upper90")[0], (value + (variance / o).squareRoot() * (byarUpper - o)) * 100000))
+    }
+
     @Test func twoLevelsAndBadLevels() throws {
         let t = try result("units | rate events per 1000 population confidence 90, 99.8", small())
         #expect(Array(t.columnNames.suffix(6)) == ["lower90", "upper90", "lower998", "upper998", "method", "statistic"])
