@@ -240,14 +240,17 @@ struct ColumnParser {
             }
             return Column(name: name, data: .boolean(values), validity: hasNull ? validity : nil)
         case .text:
-            var builder = TextStorage.Builder()
-            builder.reserve(n)
+            var dictionary = ByteDictionary(rows: n)
             for (k, r) in rows.enumerated() {
                 let f = field(r, c)
-                if f.isEmpty { builder.appendNull(); validity[k] = false; hasNull = true; continue }
-                builder.append(text(r, c, escaped: escaped))
+                if f.isEmpty { dictionary.appendNull(); validity[k] = false; hasNull = true; continue }
+                if !escaped.isEmpty, escaped.contains(r * scanner.columnCount + c) {
+                    dictionary.append(text(r, c, escaped: escaped))
+                } else {
+                    dictionary.append(UnsafeBufferPointer(rebasing: f))
+                }
             }
-            return Column(name: name, data: .text(builder.storage), validity: hasNull ? validity : nil)
+            return Column(name: name, data: .text(dictionary.storage), validity: hasNull ? validity : nil)
         }
     }
 }

@@ -1,0 +1,38 @@
+import Foundation
+@testable import Tabular
+import Testing
+
+/// Text columns are encoded from the file's bytes, with `String`'s notion of equal values.
+@Suite struct ByteDictionaryTests {
+    func encode(_ values: [[UInt8]?]) -> TextStorage {
+        var d = ByteDictionary(rows: values.count)
+        for v in values {
+            guard let v else { d.appendNull(); continue }
+            v.withUnsafeBufferPointer { d.append($0) }
+        }
+        return d.storage
+    }
+
+    @Test func repeatedValuesShareACodeAndNullsAreMinusOne() {
+        let s = encode([Array("0130".utf8), Array("0421".utf8), nil, Array("0130".utf8), Array("".utf8)])
+        #expect(s.codes == [0, 1, -1, 0, 2])
+        #expect(s.dictionary == ["0130", "0421", ""])
+    }
+
+    @Test func equalStringsInOtherFormsShareACode() {
+        // "é" composed (C3 A9) and decomposed (e + U+0301): one value, as String compares them.
+        let s = encode([[0xC3, 0xA9], [0x65, 0xCC, 0x81], [0xC3, 0xA9]])
+        #expect(s.codes == [0, 0, 0] && s.dictionary.count == 1)
+        // Two invalid sequences both decode to U+FFFD.
+        let bad = encode([[0xFF], [0xFE]])
+        #expect(bad.codes == [0, 0])
+    }
+
+    @Test func manyDistinctValuesKeepTheirCodes() {
+        let values = (0..<200_000).map { Array(String(format: "P%07d", $0 * 7919 % 200_000).utf8) }
+        let s = encode(values + values.prefix(1000))
+        #expect(s.dictionary.count == 200_000)
+        #expect(Array(s.codes.suffix(1000)) == Array(s.codes.prefix(1000)))
+        #expect(zip(values.indices, values).allSatisfy { s.dictionary[Int(s.codes[$0.0])] == String(decoding: $0.1, as: UTF8.self) })
+    }
+}
