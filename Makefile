@@ -13,7 +13,7 @@ PYTHON ?= python3
 # pip name[==version][:module to import when it differs]
 PY_TEST_PACKAGES = numpy duckdb==2.0.0 openpyxl python-pptx==1.0.2:pptx openxml-audit==0.8.0:openxml_audit
 SWIFT ?= swift
-.PHONY: run test build deps pydeps testdeps clean fuzz-build fuzz asan
+.PHONY: run test build deps pydeps testdeps bench clean fuzz-build fuzz asan
 
 deps:
 	@missing=""; \
@@ -65,6 +65,20 @@ test: build pydeps testdeps
 	@scratch=$$(mktemp -d); \
 	KLYNGE_BIN=$$($(SWIFT) build -c release --show-bin-path)/klynge XDG_STATE_HOME=$$scratch/state XDG_CONFIG_HOME=$$scratch/config \
 	  $(SWIFT) test; status=$$?; rm -rf $$scratch; exit $$status
+
+# Speed against the peers (Bench/bench.py): klynge and DuckDB CLI, DuckDB Python, Polars, pandas and
+# sqlite3 on Q1-Q3 of ../shared/bench, cold and hot, alternating, answers checked. Not part of
+# `make test`. The peers are installed from PyPI at the versions of ../shared/bench when missing.
+BENCH_ROWS ?= 10000000
+BENCH_RUNS ?= 3
+BENCH_PEERS = duckdb==2.0.0:duckdb duckdb-cli==1.5.6:duckdb_cli polars==2.1.0:polars pandas==3.1.1:pandas
+bench: build
+	@for entry in $(BENCH_PEERS); do \
+	  spec=$${entry%%:*}; module=$${entry#*:}; \
+	  $(PYTHON) -c "import $$module" 2>/dev/null || $(PYTHON) -m pip install --quiet --disable-pip-version-check "$$spec" \
+	    || echo "could not install $$spec; the bench leaves it out"; \
+	done
+	$(PYTHON) Bench/bench.py --klynge $$($(SWIFT) build -c release --show-bin-path)/klynge --rows $(BENCH_ROWS) --runs $(BENCH_RUNS)
 
 # Coverage-guided fuzzing (Fuzz/README.md): not part of `make test`.
 FUZZ_SECONDS ?= 60
