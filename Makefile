@@ -60,10 +60,10 @@ run: build
 	$$($(SWIFT) build -c release --show-bin-path)/klynge --demo
 
 # The end-to-end tests drive the release binary (KLYNGE_BIN); unit tests build in debug. The tests
-# get their own state and config folders, so they never touch your export log or pseudonym key.
+# get their own state, config and cache folders, so they never touch your export log, pseudonym key or load cache.
 test: build pydeps testdeps
 	@scratch=$$(mktemp -d); \
-	KLYNGE_BIN=$$($(SWIFT) build -c release --show-bin-path)/klynge XDG_STATE_HOME=$$scratch/state XDG_CONFIG_HOME=$$scratch/config \
+	KLYNGE_BIN=$$($(SWIFT) build -c release --show-bin-path)/klynge XDG_STATE_HOME=$$scratch/state XDG_CONFIG_HOME=$$scratch/config XDG_CACHE_HOME=$$scratch/cache \
 	  $(SWIFT) test; status=$$?; rm -rf $$scratch; exit $$status
 
 # Speed against the peers (Bench/bench.py): klynge and DuckDB CLI, DuckDB Python, Polars, pandas and

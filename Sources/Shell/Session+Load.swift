@@ -101,6 +101,19 @@ extension Session {
             return [.info(summary), .info("  columns: " + columns)] + privacy
         }
         let label = (path as NSString).lastPathComponent
+        // An unchanged file loaded the same way comes from the load cache (never with raw CPR numbers).
+        let cache = settings.cache && !settings.keepCPR ? LoadCache(folder: loadCachePath) : nil
+        let optionsKey = options.map { "\($0.name.text)=\($0.value ?? "")|\($0.types.map { "\($0.0.text):\($0.1.text)" })|\($0.derived.map { "\($0.0.text)@\($0.1 ?? "")" })" }
+            .joined(separator: ";")
+        let key = cache?.key(file: target, options: optionsKey, pseudonymKey: pseudonymKeyPath)
+        let started = Date()
+        if let cache, let key, let (table, header) = cache.read(key) {
+            define(name.text, table, origin: path)
+            let columns = table.columns.map { "\($0.name) \($0.type)" }.joined(separator: ", ")
+            let summary = String(format: "loaded %@: %@ rows × %d columns from %@ in %.2f s (unchanged since it was last loaded: from the load cache; %@)",
+                                 name.text, NumberFormat.grouped(table.rowCount), table.columns.count, label, Date().timeIntervalSince(started), header.report)
+            return [.info(summary), .info("  columns: " + columns)] + header.notes.map { .info($0) }
+        }
         if let progress { loadOptions.progress = { progress(label, $0) } }
         defer { progress?(label, 1) }
         let (raw, report) = try CSVReader.read(path: target, options: loadOptions)
@@ -110,6 +123,9 @@ extension Session {
         let summary = String(format: "loaded %@: %@ rows × %d columns from %@ in %.2f s (%@)",
                              name.text, NumberFormat.grouped(table.rowCount), table.columns.count, (path as NSString).lastPathComponent,
                              report.seconds, report.description)
+        if let cache, let key, !loadedRawCPR {
+            cache.write(table, header: LoadCache.Header(report: report.description, notes: privacy.infos), key: key)
+        }
         return [.info(summary), .info("  columns: " + columns)] + privacy
     }
 

@@ -42,6 +42,8 @@ public final class Session {
     public var exportLogPath = ExportLog.defaultPath()
     /// Where the CPR pseudonym key is kept (`$XDG_CONFIG_HOME/klynge/pseudonym.key` unless set).
     public var pseudonymKeyPath = PseudonymKey.defaultPath()
+    /// Where loaded files are cached as binary columns (`$XDG_CACHE_HOME/klynge/loads` unless set).
+    public var loadCachePath = LoadCache.defaultFolder()
     /// Whether CPR numbers were loaded raw this session (`set cpr keep`): every later export says so.
     public internal(set) var loadedRawCPR = false
     /// The columns' declared roles of each dataset made by `let`, by dataset and column name.
@@ -89,6 +91,7 @@ public final class Session {
         copy.reportCharts = reportCharts
         copy.exportLogPath = exportLogPath
         copy.pseudonymKeyPath = pseudonymKeyPath
+        copy.loadCachePath = loadCachePath
         copy.loadedRawCPR = loadedRawCPR
         copy.progress = progress
         return copy
@@ -407,6 +410,8 @@ public final class Session {
                 throw Diagnostic(error.message, at: value.range, suggestion: error.suggestion ?? "give a .pptx file, or `set template default` for klynge's own")
             }
             settings.template = path
+        case "cache":
+            settings.cache = try onOff()
         case "max_join_rows":
             guard let n = Int(v.replacingOccurrences(of: "_", with: "")), n >= 1 else { throw Diagnostic("'max_join_rows' is a number of rows, 1 or more", at: value.range) }
             settings.maxJoinRows = n

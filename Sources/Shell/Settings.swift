@@ -28,6 +28,8 @@ public struct Settings: Sendable {
     public var maxMemory: UInt64? = nil
     /// Whether CPR numbers are loaded as they are (`set cpr keep`, one session only) rather than pseudonymised.
     public var keepCPR = false
+    /// Whether loads read and write the load cache of unchanged files.
+    public var cache = true
     /// The PowerPoint template decks are built on (an absolute path); nil: klynge's own.
     public var template: String?
 
@@ -57,6 +59,7 @@ public struct Settings: Sendable {
         ("max_join_rows", ["10000000"], "the most rows a join may make without `allow many`"),
         ("max_memory", ["free", "2GB"], "the memory a load may need; free (the default) is what the machine has available"),
         ("template", ["default", "FILE.pptx"], "the PowerPoint file decks are built on: its theme, master, layouts and size (default: klynge's own)"),
+        ("cache", ["on", "off"], "a second load of an unchanged CSV file comes from binary columns in ~/.cache/klynge/loads (never raw CPR numbers)"),
         ("cpr", ["pseudonymise", "keep"], "CPR numbers are pseudonymised on load; keep (this session only) loads them raw, and every export says so"),
     ]
 }

@@ -13,6 +13,7 @@ func demoSession() -> Session {
     // Never the user's own key: each test session has its own.
     session.pseudonymKeyPath = TestEnvironment.temporaryFolder("key").appendingPathComponent("klynge/pseudonym.key").path
     session.exportLogPath = TestEnvironment.temporaryFolder("state").appendingPathComponent("klynge/exports.log").path
+    session.loadCachePath = TestEnvironment.temporaryFolder("cache").appendingPathComponent("klynge/loads").path
     for (name, table) in demoDatasets { session.define(name, table, origin: "demo") }
     return session
 }

@@ -41,6 +41,8 @@ public enum TestEnvironment {
     public static let emptyDataHome = temporaryFolder("data-home")
     /// The state folder (export log) and config folder (pseudonym key) of the binary under test.
     public static let privateStateHome = temporaryFolder("state-home"), privateConfigHome = temporaryFolder("config-home")
+    /// The cache folder (load cache) of the binary under test.
+    public static let privateCacheHome = temporaryFolder("cache-home")
 
     /// A new empty temporary folder.
     public static func temporaryFolder(_ label: String) -> URL {
@@ -72,6 +74,7 @@ public enum TestEnvironment {
         // Nor may a test write to the user's own export log or pseudonym key.
         env["XDG_STATE_HOME"] = privateStateHome.path
         env["XDG_CONFIG_HOME"] = privateConfigHome.path
+        env["XDG_CACHE_HOME"] = privateCacheHome.path
         for (k, v) in environment { env[k] = v }
         process.environment = env
         let out = Pipe(), err = Pipe(), inPipe = Pipe()
