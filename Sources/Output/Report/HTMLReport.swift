@@ -87,11 +87,8 @@ public enum HTMLReport {
         return out + "</table></div>\n"
     }
 
-    /// Text safe inside HTML elements and attributes.
-    static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    /// Text safe inside HTML elements and attributes (the charts' XML escape serves HTML too).
+    static func escape(_ s: String) -> String { SVGChart.escape(s) }
 
     /// The page's style: readable on screen and on paper, no web fonts.
     static let style = """

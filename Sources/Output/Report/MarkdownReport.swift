@@ -58,17 +58,12 @@ enum SVGText {
     /// The chart's title (its `<title>` element), or nil.
     static func title(_ svg: String) -> String? {
         guard let start = svg.range(of: "<title>"), let end = svg.range(of: "</title>", range: start.upperBound..<svg.endIndex) else { return nil }
-        return unescape(String(svg[start.upperBound..<end.lowerBound]))
+        return XMLScan.unescape(String(svg[start.upperBound..<end.lowerBound]))
     }
 
     /// The SVG element alone (no XML declaration), to put inline in HTML.
     static func inline(_ svg: String) -> String {
         guard let start = svg.range(of: "<svg") else { return svg }
         return String(svg[start.lowerBound...])
-    }
-
-    static func unescape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
-            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'").replacingOccurrences(of: "&amp;", with: "&")
     }
 }
