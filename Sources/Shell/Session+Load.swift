@@ -114,8 +114,9 @@ extension Session {
                                  name.text, NumberFormat.grouped(table.rowCount), table.columns.count, label, Date().timeIntervalSince(started), header.report)
             return [.info(summary), .info("  columns: " + columns)] + header.notes.map { .info($0) }
         }
-        if let progress { loadOptions.progress = { progress(label, $0) } }
-        defer { progress?(label, 1) }
+        let size = (try? FileManager.default.attributesOfItem(atPath: target)[.size] as? NSNumber)?.int64Value
+        if let progress { loadOptions.progress = { progress(label, $0, size) } }
+        defer { progress?(label, 1, size) }
         let (raw, report) = try CSVReader.read(path: target, options: loadOptions)
         let (table, privacy) = try guardCPR(raw, derivation, file: path, line: { "line \($0 + (report.header ? 2 : 1))" })
         define(name.text, table, origin: path)

@@ -48,8 +48,9 @@ public final class Session {
     public internal(set) var loadedRawCPR = false
     /// The columns' declared roles of each dataset made by `let`, by dataset and column name.
     public private(set) var roles: [String: [String: Role]] = [:]
-    /// Hears the progress of long work: what (e.g. a file name) and how far, 0 to 1; 1 means done.
-    public var progress: (@Sendable (String, Double) -> Void)?
+    /// Hears the progress of long work: what (e.g. a file name), how far (0 to 1; 1 means done) and
+    /// how many bytes the whole work is, when known (for a rate and the time left).
+    public var progress: (@Sendable (String, Double, Int64?) -> Void)?
 
     /// Creates an empty session.
     public init(workingDirectory: String = FileManager.default.currentDirectoryPath, plugins: [Plugin] = BuiltInPlugins.all) {

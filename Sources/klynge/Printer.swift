@@ -25,12 +25,13 @@ struct Printer {
         if stdoutIsTerminal { out(line) } else { FileHandle.standardError.write(Data(line.utf8)) }
     }
 
-    /// A progress line on standard error for work that takes longer than half a second;
+    /// A progress line on standard error for work that takes longer than half a second, with the
+    /// rate and the time left when the size is known (`billing.csv … 42 %, 85 MB/s, 3 s left`);
     /// only on a terminal, and erased when the work is done.
-    func progressReporter() -> (@Sendable (String, Double) -> Void)? {
+    func progressReporter() -> (@Sendable (String, Double, Int64?) -> Void)? {
         guard stderrIsTerminal else { return nil }
         let state = ProgressState()
-        return { label, fraction in
+        return { label, fraction, size in
             let now = Date()
             if state.started == nil || state.label != label { state.started = now; state.label = label; state.shown = false; state.percent = -1 }
             if fraction >= 1 {
@@ -42,7 +43,12 @@ struct Printer {
             guard now.timeIntervalSince(state.started!) > 0.5, percent != state.percent else { return }
             state.percent = percent
             state.shown = true
-            FileHandle.standardError.write(Data(String(format: "\r  %@ … %3.0f%%", label, fraction * 100).utf8))
+            let elapsed = now.timeIntervalSince(state.started!)
+            var line = String(format: "\r  %@ … %3.0f%%", label, fraction * 100)
+            if let size, fraction > 0.01 {
+                line += String(format: ", %.0f MB/s, %.0f s left", Double(size) * fraction / elapsed / 1e6, elapsed * (1 - fraction) / fraction)
+            }
+            FileHandle.standardError.write(Data((line + "\u{1B}[K").utf8))
         }
     }
 
