@@ -160,14 +160,31 @@ extension Evaluator {
         }
     }
 
-    @inline(__always) static func test<T: Comparable>(_ op: String, _ a: T, _ b: T) -> Bool {
+    /// A comparison operator, decided once per expression rather than per row (matching the
+    /// operator's text per row was most of a 10M-row filter's time; see the issue 13 notes).
+    enum Comparison {
+        case equal, notEqual, less, lessOrEqual, greater, greaterOrEqual
+
+        init(_ op: String) {
+            switch op {
+            case "==": self = .equal
+            case "!=": self = .notEqual
+            case "<": self = .less
+            case "<=": self = .lessOrEqual
+            case ">": self = .greater
+            default: self = .greaterOrEqual
+            }
+        }
+    }
+
+    @inline(__always) static func test<T: Comparable>(_ op: Comparison, _ a: T, _ b: T) -> Bool {
         switch op {
-        case "==": return a == b
-        case "!=": return a != b
-        case "<": return a < b
-        case "<=": return a <= b
-        case ">": return a > b
-        default: return a >= b
+        case .equal: return a == b
+        case .notEqual: return a != b
+        case .less: return a < b
+        case .lessOrEqual: return a <= b
+        case .greater: return a > b
+        case .greaterOrEqual: return a >= b
         }
     }
 
@@ -182,10 +199,11 @@ extension Evaluator {
     }
 
     static func compare(_ op: String, _ x: Operand, _ y: Operand, rows n: Int) -> Column {
+        let cmp = Comparison(op)
         // Text against a constant: decide once per distinct value, then look up per row.
         if case .column(let c) = x, case .text(let t) = c.data, case .scalar(let v, _) = y {
             guard case .text(let s) = v else { return Operand.broadcast(.null, .boolean, n) }
-            let perEntry = t.dictionary.map { test(op, $0, s) }
+            let perEntry = t.dictionary.map { test(cmp, $0, s) }
             return Column(name: "", data: .boolean(t.codes.map { $0 < 0 ? false : perEntry[Int($0)] }), validity: c.validity)
         }
         if case .scalar = x, case .column = y { return compare(flipped(op), y, x, rows: n) }
@@ -195,15 +213,15 @@ extension Evaluator {
         switch (a.data, b.data) {
         case (.text(let s), .text(let u)):
             for i in 0..<n where s.codes[i] >= 0 && u.codes[i] >= 0 {
-                out[i] = test(op, s.dictionary[Int(s.codes[i])], u.dictionary[Int(u.codes[i])])
+                out[i] = test(cmp, s.dictionary[Int(s.codes[i])], u.dictionary[Int(u.codes[i])])
             }
         case (.integer(let p), .integer(let q)):
-            for i in 0..<n { out[i] = test(op, p[i], q[i]) }
+            for i in 0..<n { out[i] = test(cmp, p[i], q[i]) }
         case (.date(let p), .date(let q)):
-            for i in 0..<n { out[i] = test(op, p[i], q[i]) }
+            for i in 0..<n { out[i] = test(cmp, p[i], q[i]) }
         default:
             let p = a.doubles(), q = b.doubles()
-            for i in 0..<n { out[i] = test(op, p[i], q[i]) }
+            for i in 0..<n { out[i] = test(cmp, p[i], q[i]) }
         }
         return Column(name: "", data: .boolean(out), validity: validity)
     }
