@@ -34,21 +34,9 @@ public enum Standardisation {
     /// Σ(xᵢ/nᵢ·wᵢ)/Σw·M, with Dobson's limits from Byar's limits of the total O = Σx; nothing is
     /// reported when O < 10 (PHE's rule).
     public static func directRate(events x: [Double], population n: [Double], weights w: [Double], multiplier: Double) -> DirectRate {
-        let observed = x.reduce(0, +)
-        guard observed >= 10 else { return DirectRate() }
-        let sumW = w.reduce(0, +)
-        var value = 0.0, variance = 0.0
-        for i in x.indices {
-            value += x[i] * w[i] / n[i]
-            variance += w[i] * w[i] * x[i] / (n[i] * n[i])
-        }
-        value = value / sumW * multiplier
-        variance /= sumW * sumW
-        let scale = (variance / observed).squareRoot() * multiplier
-        let b95 = PoissonInterval.byar(events: observed, confidence: 0.95)
-        let b998 = PoissonInterval.byar(events: observed, confidence: 0.998)
-        return DirectRate(value: value, lower95: value + scale * (b95.lower - observed), upper95: value + scale * (b95.upper - observed),
-                          lower998: value + scale * (b998.lower - observed), upper998: value + scale * (b998.upper - observed))
+        let r = directRate(events: x, population: n, weights: w, multiplier: multiplier, confidences: [0.95, 0.998])
+        guard let value = r.value else { return DirectRate() }
+        return DirectRate(value: value, lower95: r.limits[0].0, upper95: r.limits[0].1, lower998: r.limits[1].0, upper998: r.limits[1].1)
     }
 
     /// How the limits of a directly standardised rate are computed.

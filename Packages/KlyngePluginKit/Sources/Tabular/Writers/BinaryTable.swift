@@ -17,13 +17,6 @@ public enum BinaryTable {
         public var description: String
     }
 
-    /// The table's bytes.
-    public static func data(_ table: Table) -> Data {
-        var out = Data()
-        write(table) { out.append(contentsOf: $0) }
-        return out
-    }
-
     /// Writes the table to a file, a column at a time (no second copy of the table in memory).
     public static func write(_ table: Table, to path: String) throws {
         guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
@@ -68,7 +61,7 @@ public enum BinaryTable {
         }
     }
 
-    /// The table in bytes written by `data(_:)` (a mapped file is read without copying it first).
+    /// The table in bytes written by `write(_:to:)` (a mapped file is read without copying it first).
     public static func table(_ data: Data) throws(Damaged) -> Table {
         do {
             return try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) throws(Damaged) -> Table in try table(bytes) }
