@@ -31,7 +31,12 @@ let package = Package(
         // MARK: core (Tabular, Statistics and PluginKit live in Packages/KlyngePluginKit)
         .target(name: "Query", dependencies: [pluginKit]),
         .target(name: "Output", dependencies: [pluginKit, .product(name: "Ink", package: "Ink")]),
-        .target(name: "Shell", dependencies: ["Query", "Output", pluginKit, "RatesPlugin", "SurveyPlugin",
+        // Pipelines compiled to SQL and run where the data live (PostgreSQL through libpq).
+        .target(name: "Remote", dependencies: ["Query", pluginKit, "CLibPQ"]),
+        .systemLibrary(
+            name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]),
+        .target(name: "Shell", dependencies: ["Query", "Output", "Remote", pluginKit, "RatesPlugin", "SurveyPlugin",
                                               .product(name: "Crypto", package: "swift-crypto"),
                                               .product(name: "Yams", package: "Yams"), .product(name: "Ink", package: "Ink")]),
 
@@ -59,6 +64,7 @@ let package = Package(
         .testTarget(name: "StatisticsTests", dependencies: [pluginKit], resources: [.copy("Fixtures")]),
         .testTarget(name: "RatesPluginTests", dependencies: ["RatesPlugin", pluginKit, "Shell", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SurveyPluginTests", dependencies: ["SurveyPlugin", "Shell", pluginKit, "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "RemoteTests", dependencies: ["Remote", "Query", "Shell", pluginKit, "TestSupport"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "Query", pluginKit, "Output", "TestSupport"]),
         .testTarget(name: "KlyngeTests", dependencies: ["TestSupport"], exclude: ["Scripts"], resources: [.copy("Fixtures")]),
     ]

@@ -54,6 +54,17 @@ enum StandardizeStage {
         })
 }
 
+extension StandardizeStage {
+    /// In a database: sums of X and N per group, band (and weight), so one row per group and band
+    /// comes back. With `frequency` the band's population is repeated on each row rather than
+    /// summed, so it is a key too and only X is summed.
+    static let split: @Sendable (ArgumentShapes) -> StageSplit? = { shapes in
+        let keys = ["by", "age", "weight"].filter { shapes.types[$0] != nil }
+        if shapes.types["frequency"] != nil { return .sums(keys: keys + ["frequency", "per"], sums: [""]) }
+        return .sums(keys: keys, sums: ["", "per"])
+    }
+}
+
 /// The work of one `standardize` call.
 struct Standardize {
     let table: Table

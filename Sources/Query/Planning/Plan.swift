@@ -36,6 +36,8 @@ public struct PlannedStage: Sendable {
     public var output: Schema
     /// The stage's name as typed (for timings).
     public var label: String
+    /// Where the stage was typed (errors from a database point here).
+    public var range: SourceRange? = nil
 }
 
 /// The operations a plan is made of.

@@ -85,7 +85,8 @@ public struct Planner {
         var plan = Plan(source: source.text, stages: [], sourceSchema: schema)
         var current = schema
         for stage in pipeline.stages.prefix(count) {
-            let planned = try planStage(stage, input: current)
+            var planned = try planStage(stage, input: current)
+            planned.range = stage.range
             plan.stages.append(planned)
             current = planned.output
         }

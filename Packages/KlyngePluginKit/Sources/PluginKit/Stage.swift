@@ -91,6 +91,30 @@ public struct Stage: Sendable {
 
     /// The parameter introduced by a keyword.
     public func parameter(_ keyword: String) -> Parameter? { parameters.first { $0.keyword == keyword } }
+
+    /// How the stage splits when its input lives in a database, for the arguments given (nil: it
+    /// cannot be split, and runs on every input row fetched from the database, with a warning).
+    public private(set) var split: (@Sendable (_ arguments: ArgumentShapes) -> StageSplit?)? = nil
+
+    /// The stage with a split: what a database must compute for it, so that only that comes back.
+    public func splitting(_ split: @escaping @Sendable (_ arguments: ArgumentShapes) -> StageSplit?) -> Stage {
+        var copy = self
+        copy.split = split
+        return copy
+    }
+}
+
+/// What a database computes for a plugin stage whose input lives there; klynge then runs the
+/// stage itself (statistics, limits, flags) on what comes back, with the same code as in memory.
+public enum StageSplit: Sendable, Equatable {
+    /// The stage reads each input row as it is (a rate per practice, a funnel): the database
+    /// computes the input rows (counts and denominators per unit) and the stage finishes them.
+    case rows
+    /// The stage reads its input only through the arguments under `keys` (grouping values) and
+    /// `sums` (numbers it adds up per group), and its output has none of the input's columns:
+    /// the database groups by the keys and sums the sums, and the stage runs on one row per
+    /// group (a null stays a row of its own, so "no count" is still seen). Only argument keys.
+    case sums(keys: [String], sums: [String])
 }
 
 /// What is known of the arguments before running: which were given, their types and constants.
