@@ -136,15 +136,15 @@ public struct SQLGenerator {
         var text = "WITH "
         for (i, cte) in ctes.enumerated() {
             if i > 0 { text += ",\n" }
-            let start = text.count
+            let start = text.unicodeScalars.count
             text += "\(cte.name) AS (\n  \(cte.body)\n)"
-            query.parts.append(SQLQuery.Part(name: cte.name, stage: cte.stage, range: start..<text.count))
+            query.parts.append(SQLQuery.Part(name: cte.name, stage: cte.stage, range: start..<text.unicodeScalars.count))
         }
         let visible = current.columns.map(q).joined(separator: ", ")
-        let finalStart = text.count
+        let finalStart = text.unicodeScalars.count
         text += "\nSELECT \(visible) FROM \(current.name)"
         if let order = current.order { text += " ORDER BY \(q(order))" }
-        query.parts.append(SQLQuery.Part(name: "result", stage: nil, range: finalStart..<text.count))
+        query.parts.append(SQLQuery.Part(name: "result", stage: nil, range: finalStart..<text.unicodeScalars.count))
         query.text = text
         query.ordered = current.order != nil
         return query

@@ -25,7 +25,7 @@ public struct Completion: Sendable, Equatable {
             let name = String(line.dropFirst().prefix { $0 != " " })
             guard let command = MetaCommand.find(name) else { return Completion(insert: "", candidates: []) }
             switch command.argument {
-            case .dataset: return pick(word, session.datasetNames, suffix: "")
+            case .dataset: return pick(word, session.allDatasetNames, suffix: "")
             case .words(let words): return pick(word, words, suffix: "")
             case .file: return files(String(line.drop { $0 != " " }.dropFirst()), session: session)
             case .statement: return complete(String(line.drop { $0 != " " }.dropFirst()), session: session)
@@ -42,12 +42,12 @@ public struct Completion: Sendable, Equatable {
         }
         guard let pipe = lastPipe else {
             if significant.isEmpty {
-                return pick(word, Parser.statementKeywords + session.datasetNames + ["_"], suffix: " ")
+                return pick(word, Parser.statementKeywords + session.allDatasetNames + ["_"], suffix: " ")
             }
             let first = significant[0]
             if first.isKeyword("load") { return Completion(insert: significant.count == 2 ? "\"" : "", candidates: []) }
-            if first.isKeyword("let"), significant.count >= 3 { return pick(word, session.datasetNames + ["_"], suffix: " ") }
-            if first.isKeyword("export"), significant.count == 1 { return pick(word, session.datasetNames + ["_"], suffix: " ") }
+            if first.isKeyword("let"), significant.count >= 3 { return pick(word, session.allDatasetNames + ["_"], suffix: " ") }
+            if first.isKeyword("export"), significant.count == 1 { return pick(word, session.allDatasetNames + ["_"], suffix: " ") }
             if first.isKeyword("set"), significant.count == 1 { return pick(word, Settings.known.map(\.name), suffix: " ") }
             if first.isKeyword("set"), significant.count == 2 {
                 return pick(word, Settings.known.first { $0.name == significant[1].text.lowercased() }?.values ?? [], suffix: "")
@@ -63,7 +63,7 @@ public struct Completion: Sendable, Equatable {
         if keyword == "join" {
             let last = stage.last!
             if last.isKeyword("join") || last.isKeyword("left") || last.isKeyword("inner") {
-                return pick(word, ["left", "inner"].filter { _ in last.isKeyword("join") } + session.datasetNames, suffix: " ")
+                return pick(word, ["left", "inner"].filter { _ in last.isKeyword("join") } + session.allDatasetNames, suffix: " ")
             }
             if last.isKeyword("on") || last.isSymbol("=") {
                 let right = stage.first { t in session.datasets[t.text] != nil && !t.isKeyword("join") }

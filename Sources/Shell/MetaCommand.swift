@@ -47,9 +47,14 @@ public struct MetaCommand: Sendable {
         MetaCommand(name: "datasets", aliases: ["tables", "ls"], usage: ".datasets", summary: "List the datasets with their rows, columns and origin.",
                     argument: .none) { session, _ in
             let names = session.datasetNames + (session.datasets["_"] != nil ? ["_"] : [])
-            let rows: [[Value]] = names.map { name in
+            var rows: [[Value]] = names.map { name in
                 let t = session.datasets[name]!
                 return [.text(name), .integer(Int64(t.rowCount)), .integer(Int64(t.columns.count)), .text(session.origins[name] ?? "")]
+            }
+            // A database's tables are not read: their rows are unknown until a pipeline asks.
+            for (name, (connection, relation)) in session.remoteRelations.sorted(by: { $0.key < $1.key }) {
+                rows.append([.text(name), .null, .integer(Int64(relation.columns.count)),
+                             .text("\(connection.label): \(relation.isView ? "view" : "table") \(relation.qualifiedName), not read")])
             }
             return [.result(Table.from(names: ["dataset", "rows", "columns", "origin"], types: [.text, .integer, .integer, .text], rows: rows))]
         },
@@ -79,8 +84,13 @@ public struct MetaCommand: Sendable {
         MetaCommand(name: "schema", aliases: ["describe", "d"], usage: ".schema NAME", summary: "Per column of a dataset: type, nulls, distinct values, min and max.",
                     argument: .dataset) { session, argument in
             let name = argument.isEmpty ? "_" : argument
+            if session.datasets[name] == nil, let (connection, relation) = session.remoteRelations[name] {
+                let rows: [[Value]] = relation.columns.map { [.text($0.name), .text($0.type.description), .text($0.engineType)] }
+                return [.result(Table.from(names: ["column", "type", "\(connection.backend.dialect.name)_type"], types: [.text, .text, .text], rows: rows)),
+                        .info("\(name): \(relation.qualifiedName) in \(connection.label), not read; a pipeline on it runs there (.sql shows the SQL)")]
+            }
             guard let table = session.datasets[name] else {
-                let d = Diagnostic.unknown("dataset", name, at: SourceRange(8, 8 + name.count), candidates: session.datasetNames)
+                let d = Diagnostic.unknown("dataset", name, at: SourceRange(8, 8 + name.count), candidates: session.allDatasetNames)
                 return [.error(d, source: ".schema \(name)")]
             }
             return [.result(SchemaSummary.of(table))]
@@ -101,6 +111,10 @@ public struct MetaCommand: Sendable {
         MetaCommand(name: "explain", aliases: [], usage: ".explain STATEMENT", summary: "Show the tokens, syntax tree and plan of a statement without running it.",
                     argument: .statement) { session, argument in
             session.explain(argument)
+        },
+        MetaCommand(name: "sql", aliases: [], usage: ".sql PIPELINE", summary: "Show the SQL a pipeline on a connected database's table sends (one CTE per stage), and what runs here after it.",
+                    argument: .statement) { session, argument in
+            session.sql(argument)
         },
         MetaCommand(name: "run", aliases: [], usage: ".run NOTEBOOK [name=value …]", summary: "Run a notebook's cells (or a script) into the session, with parameters.",
                     argument: .file) { session, argument in

@@ -21,6 +21,9 @@ extension Session {
             }
             if let plan {
                 out += "plan:\n" + plan.explained.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
+                if let (connection, _) = remoteRelations[plan.source] {
+                    out += "where:\n" + placement(plan, try sqlQuery(plan, on: connection), connection).map { "  " + $0 }.joined(separator: "\n") + "\n"
+                }
             } else {
                 out += "plan:\n  (runs directly)\n"
             }

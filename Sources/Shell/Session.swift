@@ -2,6 +2,7 @@ import Foundation
 import Output
 import PluginKit
 import Query
+import Remote
 import Tabular
 
 /// One analyst's session: datasets, settings, and the single path every line takes.
@@ -51,6 +52,11 @@ public final class Session {
     /// Hears the progress of long work: what (e.g. a file name), how far (0 to 1; 1 means done) and
     /// how many bytes the whole work is, when known (for a rate and the time left).
     public var progress: (@Sendable (String, Double, Int64?) -> Void)?
+    /// The connected databases by connection name (`connect`); their tables are datasets too.
+    public internal(set) var connections: [String: RemoteConnection] = [:]
+    /// Asks the user for a password without echoing it (set by the REPL on a terminal; nil elsewhere,
+    /// where a password must come from PGPASSWORD or ~/.pgpass).
+    public var passwordPrompt: (@Sendable (String) -> String?)?
 
     /// Creates an empty session.
     public init(workingDirectory: String = FileManager.default.currentDirectoryPath, plugins: [Plugin] = BuiltInPlugins.all) {
@@ -95,6 +101,8 @@ public final class Session {
         copy.loadCachePath = loadCachePath
         copy.loadedRawCPR = loadedRawCPR
         copy.progress = progress
+        copy.connections = connections
+        copy.passwordPrompt = passwordPrompt
         return copy
     }
 
@@ -114,9 +122,13 @@ public final class Session {
     /// The dataset names users can refer to, sorted (without `_`).
     public var datasetNames: [String] { datasets.keys.filter { $0 != "_" }.sorted() }
 
+    /// The local datasets and the connected databases' tables, sorted (for completion and "did you mean").
+    public var allDatasetNames: [String] { (datasetNames + remoteRelations.keys).sorted() }
+
     /// The schemas the planner may use, with the roles `let` results declared.
     public var catalog: Catalog {
         var schemas: [String: Schema] = [:]
+        for (name, (_, relation)) in remoteRelations { schemas[name] = relation.schema }
         for (name, table) in datasets {
             let declared = roles[name] ?? [:]
             schemas[name] = table.schema.map { $0.with(declared[$0.name]) }
@@ -190,7 +202,7 @@ public final class Session {
             let statement = try Parser.parse(text, stages: stages)
             let outcomes = try run(statement, text: text)
             // The journal feeds `.save`: CPR-shaped numbers typed in a statement are not kept.
-            if !outcomes.contains(where: \.isError) { journal.append(CPR.masked(text)) }
+            if !outcomes.contains(where: \.isError) { journal.append(Secrets.masked(CPR.masked(text))) }
             return outcomes
         } catch let d as Diagnostic {
             return [.error(d, source: text)]
@@ -243,6 +255,12 @@ public final class Session {
             return notes + (try write(result, through: plan.sink!, schema: plan.output, source: pipeline.source.text, statement: text))
         case .set(let name, let value):
             return [try applySetting(name, value)]
+        case .connect(let name, let url, let urlRange):
+            return try connect(name, url: url, urlRange: urlRange)
+        case .disconnect(let name):
+            return try disconnect(name)
+        case .loadQuery(let name, let connection, let sql, let sqlRange):
+            return try load(name, from: connection, sql: sql, sqlRange: sqlRange)
         }
     }
 
@@ -265,8 +283,13 @@ public final class Session {
     func run(_ plan: Plan) throws -> (Table, [Outcome]) {
         let started = Date()
         var timings: [Evaluator.StageTiming] = []
-        let table = try Evaluator.run(plan, datasets: datasets, settings: settings.forStages) { timings.append($0) }
         var notes: [Outcome] = []
+        let table: Table
+        if let (connection, _) = remoteRelations[plan.source] {
+            table = try runRemote(plan, on: connection, notes: &notes) { timings.append($0) }
+        } else {
+            table = try Evaluator.run(plan, datasets: try datasets(for: plan, notes: &notes), settings: settings.forStages) { timings.append($0) }
+        }
         if settings.trace {
             for t in timings { notes.append(.info(String(format: "  %-10@ %9d rows %9.3f s", t.label as NSString, t.rows, t.seconds))) }
         }
@@ -416,6 +439,9 @@ public final class Session {
         case "max_join_rows":
             guard let n = Int(v.replacingOccurrences(of: "_", with: "")), n >= 1 else { throw Diagnostic("'max_join_rows' is a number of rows, 1 or more", at: value.range) }
             settings.maxJoinRows = n
+        case "remote_rows", "values_rows":
+            guard let n = Int(v.replacingOccurrences(of: "_", with: "")), n >= 1 else { throw Diagnostic("'\(name.text)' is a number of rows, 1 or more", at: value.range) }
+            if name.text.lowercased() == "remote_rows" { settings.maxRemoteRows = n } else { settings.maxValuesRows = n }
         case "min_answers":
             guard let n = Int(v), n >= 1 else { throw Diagnostic("'min_answers' is a number of 1 or more", at: value.range) }
             settings.minimumAnswers = n

@@ -24,6 +24,10 @@ public struct Settings: Sendable {
     public var minimumAnswers = 5
     /// The most rows a join may make without `allow many`.
     public var maxJoinRows = 10_000_000
+    /// The most rows a result from a database may have (a larger one stops with a message).
+    public var maxRemoteRows = 1_000_000
+    /// The most rows a local dataset may have to be sent to a database as `VALUES` in a join.
+    public var maxValuesRows = 10_000
     /// The memory a load may need, in bytes (`set max_memory 2GB`); nil: what the machine has free.
     public var maxMemory: UInt64? = nil
     /// Whether CPR numbers are loaded as they are (`set cpr keep`, one session only) rather than pseudonymised.
@@ -57,6 +61,8 @@ public struct Settings: Sendable {
         ("labels", ["anonymous", "open"], "packs: other practices as letters A, B, C … or by name"),
         ("suppress", ["5", "off"], "disclosure control of exports: counts 1–4 shown as <5 (off must be explicit)"),
         ("max_join_rows", ["10000000"], "the most rows a join may make without `allow many`"),
+        ("remote_rows", ["1000000"], "the most rows a result from a connected database may bring back (only aggregates should leave it)"),
+        ("values_rows", ["10000"], "the most rows of a local dataset a pipeline on a database may join (sent as VALUES)"),
         ("max_memory", ["free", "2GB"], "the memory a load may need; free (the default) is what the machine has available"),
         ("template", ["default", "FILE.pptx"], "the PowerPoint file decks are built on: its theme, master, layouts and size (default: klynge's own)"),
         ("cache", ["on", "off"], "a second load of an unchanged CSV file comes from binary columns in ~/.cache/klynge/loads (never raw CPR numbers)"),

@@ -99,7 +99,10 @@ struct Klynge: ParsableCommand {
             failed = printer.show(outcomes) || failed
             if outcomes.contains(where: { if case .quit = $0 { return true } else { return false } }) { break }
         }
-        if scripted { throw failed ? ExitCode(1) : ExitCode.success }
+        if scripted {
+            session.disconnectAll()
+            throw failed ? ExitCode(1) : ExitCode.success
+        }
         if isatty(STDIN_FILENO) == 0 {
             var text = ""
             while let line = readLine(strippingNewline: false) { text += line }

@@ -34,7 +34,7 @@ struct REPL {
     /// The statement as one history line: comments removed, lines joined with spaces, CPR-shaped
     /// numbers hidden (history is a file on disk).
     static func historyLine(_ statement: String) -> String {
-        CPR.masked(statement).split(separator: "\n", omittingEmptySubsequences: true).map { line -> String in
+        Secrets.masked(CPR.masked(statement)).split(separator: "\n", omittingEmptySubsequences: true).map { line -> String in
             var inQuotes = false
             var previous: Character = " "
             var kept = ""
@@ -53,6 +53,7 @@ struct REPL {
         klynge_install_sigint()
         Interrupt.poll = { klynge_interrupt_pending() != 0 }
         completionSession = session
+        session.passwordPrompt = { prompt in REPL.askPassword(prompt) }
         let completer: klynge_completer = { before in
             guard let before, let session = completionSession else { return nil }
             let text = completionPending + String(cString: before)
@@ -103,6 +104,33 @@ struct REPL {
         }
         if useHistory { Self.save(history) }
         klynge_editor_close()
+        session.disconnectAll()
+    }
+
+    /// Asks for a password on the terminal with echo off; nil without a terminal or on Ctrl-D.
+    /// The answer is handed to the database's client and kept nowhere else.
+    static func askPassword(_ prompt: String) -> String? {
+        let tty = open("/dev/tty", O_RDWR)
+        guard tty >= 0 else { return nil }
+        defer { close(tty) }
+        _ = prompt.withCString { write(tty, $0, strlen($0)) }
+        var saved = termios()
+        guard tcgetattr(tty, &saved) == 0 else { return nil }
+        var quiet = saved
+        quiet.c_lflag &= ~tcflag_t(ECHO)
+        quiet.c_lflag |= tcflag_t(ICANON)
+        tcsetattr(tty, TCSAFLUSH, &quiet)
+        defer {
+            tcsetattr(tty, TCSAFLUSH, &saved)
+            _ = write(tty, "\n", 1)
+        }
+        var bytes: [UInt8] = []
+        var byte: UInt8 = 0
+        while read(tty, &byte, 1) == 1 {
+            if byte == 10 || byte == 13 { return String(decoding: bytes, as: UTF8.self) }
+            bytes.append(byte)
+        }
+        return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
     }
 
     static func save(_ path: String) {

@@ -12,6 +12,12 @@ public enum Evaluator {
         public var seconds: Double
         /// Rows out.
         public var rows: Int
+        /// Creates a timing.
+        public init(label: String, seconds: Double, rows: Int) {
+            self.label = label
+            self.seconds = seconds
+            self.rows = rows
+        }
     }
 
     /// Runs the plan against the datasets; `onStage` hears each stage's timing.

@@ -11,6 +11,15 @@ public struct Plan: Sendable {
     public var sourceSchema: Schema
     /// What writes the result out (`export`, `chart`, `pack`), when something does.
     public var sink: PlannedSink? = nil
+    /// Where the source dataset was named (errors from a database's scan point here).
+    public var sourceRange: SourceRange? = nil
+
+    /// Creates a plan.
+    public init(source: String, stages: [PlannedStage], sourceSchema: Schema) {
+        self.source = source
+        self.stages = stages
+        self.sourceSchema = sourceSchema
+    }
 
     /// The schema of the result.
     public var output: Schema { stages.last?.output ?? sourceSchema }

@@ -83,6 +83,7 @@ public struct Planner {
             throw Diagnostic.unknown("dataset", source.text, at: source.range, candidates: catalog.datasets.keys.filter { $0 != "_" }.sorted())
         }
         var plan = Plan(source: source.text, stages: [], sourceSchema: schema)
+        plan.sourceRange = source.range
         var current = schema
         for stage in pipeline.stages.prefix(count) {
             var planned = try planStage(stage, input: current)

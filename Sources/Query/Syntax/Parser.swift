@@ -29,7 +29,7 @@ public struct Parser {
     /// The stage keywords, in the order `.help` lists them.
     public static var stageNames: [String] { CoreStage.table.map(\.name) }
     /// The statement keywords.
-    public static let statementKeywords = ["load", "let", "export", "set"]
+    public static let statementKeywords = ["load", "let", "export", "set", "connect", "disconnect"]
     /// Words that continue a stage and so cannot begin a statement.
     static let continuationWords: Set<String> = ["by", "on", "as", "to", "and", "or", "desc", "asc", "then"]
 
@@ -109,6 +109,12 @@ public struct Parser {
         if t.isKeyword("let"), peek(1).kind == .identifier || peek(1).kind == .quotedIdentifier { return try parseLet() }
         if t.isKeyword("export"), !peek(1).isSymbol("|") { return try parseExport() }
         if t.isKeyword("set"), peek(1).kind == .identifier { return try parseSet() }
+        if t.isKeyword("connect"), peek(1).kind == .identifier || peek(1).kind == .quotedIdentifier { return try parseConnect() }
+        if t.isKeyword("disconnect"), peek(1).kind == .identifier || peek(1).kind == .quotedIdentifier {
+            _ = advance()
+            let name = try parseName("the connection's name")
+            return .disconnect(name: name)
+        }
         if t.kind == .identifier, Self.continuationWords.contains(t.text.lowercased()) {
             throw Diagnostic("a statement cannot start with '\(t.text)'", at: t.range,
                              notes: ["a line break ends a statement unless the line ends with | or , or a bracket is open"],
@@ -138,9 +144,23 @@ public struct Parser {
         return (text, t.range.union(end))
     }
 
+    /// `connect NAME "URL"`.
+    mutating func parseConnect() throws(Diagnostic) -> StatementSyntax {
+        _ = advance()
+        let name = try parseName("a name for the connection")
+        let url = try parseString("the database's address, e.g. \"postgresql://user@host:5432/db\",")
+        return .connect(name: name, url: url.text, urlRange: url.range)
+    }
+
     mutating func parseLoad() throws(Diagnostic) -> StatementSyntax {
         _ = advance()
         let name = try parseName("a name for the dataset")
+        if peek.isKeyword("from"), peek(1).kind == .identifier || peek(1).kind == .quotedIdentifier {
+            _ = advance()
+            let connection = try parseName("a connection")
+            let sql = try parseString("the SQL query")
+            return .loadQuery(name: name, connection: connection, sql: sql.text, sqlRange: sql.range)
+        }
         let path = try parseString("the file's path")
         var options: [LoadOptionSyntax] = []
         while peek.kind == .identifier {

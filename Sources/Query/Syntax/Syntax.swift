@@ -176,6 +176,12 @@ public enum StatementSyntax: Sendable {
     case export(PipelineSyntax, path: String, pathRange: SourceRange, format: Name?, allowIdentifiers: Bool)
     /// `set NAME VALUE`.
     case set(name: Name, value: Name)
+    /// `connect NAME "URL"`: attach a database; its tables become datasets.
+    case connect(name: Name, url: String, urlRange: SourceRange)
+    /// `disconnect NAME`.
+    case disconnect(name: Name)
+    /// `load NAME from CONNECTION "SQL"`: a query's result as a local dataset.
+    case loadQuery(name: Name, connection: Name, sql: String, sqlRange: SourceRange)
 }
 
 /// One argument of a plugin stage: `per 1000 listed_patients` is keyword `per`, number 1000 and

@@ -11,6 +11,9 @@ public enum SyntaxPrinter {
         case .pipeline(let p): return print(p, indent: 0)
         case .export(let p, let path, _, let format, _): return "export to \"\(path)\"\(format.map { " as \($0.text)" } ?? "")\n" + print(p, indent: 1)
         case .set(let name, let value): return "set \(name.text) \(value.text)"
+        case .connect(let name, let url, _): return "connect \(name.text) \"\(Secrets.masked(url))\""
+        case .disconnect(let name): return "disconnect \(name.text)"
+        case .loadQuery(let name, let connection, let sql, _): return "load \(name.text) from \(connection.text) \"\(sql)\""
         }
     }
 

@@ -1,0 +1,182 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A throwaway PostgreSQL server for the tests: `initdb` into a temporary folder, started on
+/// 127.0.0.1 and a free port, stopped by its PID when the test process exits — and by a watchdog
+/// process when the test process dies without exiting (a crash), so no server outlives a run.
+///
+/// As root (CI), the server runs as the `postgres` user that Debian's package creates, since
+/// PostgreSQL refuses to run as root. Connections from 127.0.0.1 are trusted, except the role
+/// `analyst`, which needs its password (the tests of password handling use it).
+public final class PostgresServer: @unchecked Sendable {
+    /// The port it listens on.
+    public let port: Int
+    /// The temporary folder with its data, socket and log.
+    public let folder: URL
+    /// The postmaster's process id.
+    public let pid: pid_t
+    /// The folder with `psql`, `initdb` and `pg_ctl`.
+    let bin: URL
+
+    /// The password of the role `analyst`.
+    public static let analystPassword = "Kl0ster-hemmelig-7"
+
+    /// The address of the `postgres` database as the superuser (trusted, no password).
+    public var url: String { "postgresql://postgres@127.0.0.1:\(port)/postgres" }
+
+    /// The one server of a test run, started on first use; nil (with the reason) where PostgreSQL is not installed.
+    public static let shared: Result<PostgresServer, ServerError> = Result { try PostgresServer.start() }.mapError { $0 as? ServerError ?? ServerError(message: "\($0)") }
+
+    /// Why the server could not start.
+    public struct ServerError: Error, CustomStringConvertible {
+        /// What went wrong.
+        public var message: String
+        /// The message.
+        public var description: String { message }
+    }
+
+    init(port: Int, folder: URL, pid: pid_t, bin: URL) {
+        self.port = port
+        self.folder = folder
+        self.pid = pid
+        self.bin = bin
+    }
+
+    /// The newest server binaries Debian's `postgresql` package installed.
+    static func binaries() -> URL? {
+        let root = URL(fileURLWithPath: "/usr/lib/postgresql")
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
+        for v in versions.sorted(by: { (Int($0) ?? 0) > (Int($1) ?? 0) }) {
+            let bin = root.appendingPathComponent(v).appendingPathComponent("bin")
+            if FileManager.default.isExecutableFile(atPath: bin.appendingPathComponent("initdb").path) { return bin }
+        }
+        return nil
+    }
+
+    static var isRoot: Bool { getuid() == 0 }
+
+    /// Runs a server program, as `postgres` when the tests run as root.
+    @discardableResult
+    static func run(_ program: URL, _ arguments: [String]) throws -> String {
+        let process = Process()
+        if isRoot {
+            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
+            process.arguments = ["-u", "postgres", "--", program.path] + arguments
+        } else {
+            process.executableURL = program
+            process.arguments = arguments
+        }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0 else {
+            throw ServerError(message: "\(program.lastPathComponent) failed (\(process.terminationStatus)): \(text)")
+        }
+        return text
+    }
+
+    /// A port nothing listens on now.
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Starts a server and registers its stop at exit (and with a watchdog).
+    static func start() throws -> PostgresServer {
+        guard let bin = binaries() else { throw ServerError(message: "PostgreSQL's server is not installed (Debian: postgresql)") }
+        let folder = URL(fileURLWithPath: isRoot ? "/tmp" : NSTemporaryDirectory()).appendingPathComponent("klynge-pg-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        if isRoot {
+            try run(URL(fileURLWithPath: "/bin/chown"), ["postgres", folder.path]).description
+        }
+        let data = folder.appendingPathComponent("data")
+        try run(bin.appendingPathComponent("initdb"), ["-D", data.path, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])
+        let hba = "local all all trust\nhost all analyst 127.0.0.1/32 scram-sha-256\nhost all all 127.0.0.1/32 trust\n"
+        try hba.write(to: data.appendingPathComponent("pg_hba.conf"), atomically: false, encoding: .utf8)
+        var lastError: Error? = nil
+        for _ in 0..<3 {
+            let port = freePort()
+            let options = "-k \(folder.path) -p \(port) -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+            do {
+                try run(bin.appendingPathComponent("pg_ctl"), ["-D", data.path, "-l", folder.appendingPathComponent("log").path, "-w", "-t", "60", "-o", options, "start"])
+            } catch {
+                lastError = error
+                continue
+            }
+            let pidText = try String(contentsOf: data.appendingPathComponent("postmaster.pid"), encoding: .utf8)
+            guard let pid = pidText.split(separator: "\n").first.flatMap({ pid_t($0) }) else { throw ServerError(message: "no postmaster.pid") }
+            let server = PostgresServer(port: port, folder: folder, pid: pid, bin: bin)
+            server.guardLifetime()
+            try server.psql("CREATE ROLE analyst LOGIN PASSWORD '\(analystPassword)'; GRANT pg_read_all_data TO analyst;")
+            return server
+        }
+        throw lastError ?? ServerError(message: "the server did not start")
+    }
+
+    /// Stops the server by its PID when this process exits, and — should this process die
+    /// without exiting — from a watchdog that outlives it by at most a second.
+    func guardLifetime() {
+        PostgresServer.running = self
+        atexit {
+            guard let server = PostgresServer.running else { return }
+            server.stop()
+        }
+        let watchdog = Process()
+        watchdog.executableURL = URL(fileURLWithPath: "/bin/sh")
+        watchdog.arguments = ["-c", "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; kill -INT \(pid) 2>/dev/null; sleep 5; rm -rf '\(folder.path)'"]
+        watchdog.standardInput = FileHandle.nullDevice
+        watchdog.standardOutput = FileHandle.nullDevice
+        watchdog.standardError = FileHandle.nullDevice
+        try? watchdog.run()
+    }
+
+    nonisolated(unsafe) static var running: PostgresServer?
+
+    /// Stops the server (a fast shutdown by SIGINT to its PID) and removes its folder.
+    public func stop() {
+        kill(pid, SIGINT)
+        for _ in 0..<100 where kill(pid, 0) == 0 { usleep(50_000) }
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// Runs SQL through `psql` as the superuser (over the server's Unix socket); its output.
+    @discardableResult
+    public func psql(_ sql: String, database: String = "postgres") throws -> String {
+        let process = Process()
+        process.executableURL = bin.appendingPathComponent("psql")
+        process.arguments = ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", database, "-At", "-c", sql]
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let error = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw ServerError(message: "psql: " + String(decoding: error, as: UTF8.self))
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// A new database, for tests that change what is in it.
+    public func createDatabase(_ name: String) throws -> String {
+        try psql("DROP DATABASE IF EXISTS \(name); CREATE DATABASE \(name);")
+        return "postgresql://postgres@127.0.0.1:\(port)/\(name)"
+    }
+}
