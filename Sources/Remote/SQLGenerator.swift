@@ -265,7 +265,7 @@ public struct SQLGenerator {
         for r in 0..<local.rowCount {
             rows.append("(" + local.columns.map { dialect.literal($0.value(at: r), $0.type) }.joined(separator: ", ") + ")")
         }
-        return ("(VALUES \(rows.joined(separator: ", "))) AS v(\(names.map(q).joined(separator: ", ")))", names)
+        return ("(SELECT * FROM (VALUES \(rows.joined(separator: ", "))) AS v(\(names.map(q).joined(separator: ", "))))", names)
     }
 
     /// A plugin stage split by sums: the CTE that groups and sums, the call rebound to its columns, and their names.
@@ -287,8 +287,9 @@ public struct SQLGenerator {
             let s = try expressions.sql(e, env)
             let name = "sum_" + (key.isEmpty ? "x" : key)
             list.append((e.type == .integer ? dialect.cast("SUM(\(s))", to: .integer) : "SUM(\(try expressions.double(e, env)))") + " AS \(q(name))")
-            // A null stays a row of its own, so the stage still sees that a value was missing.
-            group.append("(\(s) IS NULL)")
+            // Nulls, negatives and zeros are each summed apart from the positive values, so the
+            // stage still sees a missing count, a negative count or a zero denominator, and says so.
+            group.append("(CASE WHEN \(s) IS NULL THEN 0 WHEN \(s) < 0 THEN 1 WHEN \(s) = 0 THEN 2 ELSE 3 END)")
             rewritten.expressions[key] = .column(names.count, e.type, call.labels[key] ?? name)
             names.append(name)
         }

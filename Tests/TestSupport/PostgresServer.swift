@@ -33,6 +33,8 @@ public final class PostgresServer: @unchecked Sendable {
     public struct ServerError: Error, CustomStringConvertible {
         /// What went wrong.
         public var message: String
+        /// Creates the error.
+        public init(message: String) { self.message = message }
         /// The message.
         public var description: String { message }
     }
@@ -57,27 +59,40 @@ public final class PostgresServer: @unchecked Sendable {
 
     static var isRoot: Bool { getuid() == 0 }
 
-    /// Runs a server program, as `postgres` when the tests run as root.
+    /// Runs a client program as the current user (see `run`).
+    static func plain(_ program: URL, _ arguments: [String]) throws -> String {
+        try spawn([program.path] + arguments, name: program.lastPathComponent)
+    }
+
+    /// Runs a server program, as `postgres` when the tests run as root. Through posix_spawn and
+    /// waitpid rather than Foundation's Process, whose wait for `pg_ctl start` (which leaves a
+    /// daemon behind) was seen to hang here.
     @discardableResult
     static func run(_ program: URL, _ arguments: [String]) throws -> String {
-        let process = Process()
-        if isRoot {
-            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-            process.arguments = ["-u", "postgres", "--", program.path] + arguments
-        } else {
-            process.executableURL = program
-            process.arguments = arguments
-        }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw ServerError(message: "\(program.lastPathComponent) failed (\(process.terminationStatus)): \(text)")
+        try spawn((isRoot ? ["/usr/sbin/runuser", "-u", "postgres", "--", program.path] : [program.path]) + arguments, name: program.lastPathComponent)
+    }
+
+    /// Runs a command line to its end; its output and errors, or an error with them.
+    static func spawn(_ argv: [String], name: String) throws -> String {
+        let log = URL(fileURLWithPath: isRoot ? "/tmp" : NSTemporaryDirectory()).appendingPathComponent("klynge-pg-run-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).log")
+        defer { try? FileManager.default.removeItem(at: log) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, log.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let cArguments = argv.map { strdup($0) } + [nil]
+        defer { cArguments.forEach { free($0) } }
+        var child: pid_t = 0
+        let spawned = posix_spawn(&child, argv[0], &actions, nil, cArguments, environ)
+        guard spawned == 0 else { throw ServerError(message: "cannot start \(argv[0]): \(String(cString: strerror(spawned)))") }
+        var status: Int32 = 0
+        while waitpid(child, &status, 0) == -1 && errno == EINTR {}
+        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        let exited = status & 0x7f == 0, code = (status >> 8) & 0xff
+        guard exited, code == 0 else {
+            throw ServerError(message: "\(name) failed (\(code)): \(text)")
         }
         return text
     }
@@ -102,7 +117,7 @@ public final class PostgresServer: @unchecked Sendable {
         let folder = URL(fileURLWithPath: isRoot ? "/tmp" : NSTemporaryDirectory()).appendingPathComponent("klynge-pg-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         if isRoot {
-            try run(URL(fileURLWithPath: "/bin/chown"), ["postgres", folder.path]).description
+            try FileManager.default.setAttributes([.ownerAccountName: "postgres"], ofItemAtPath: folder.path)
         }
         let data = folder.appendingPathComponent("data")
         try run(bin.appendingPathComponent("initdb"), ["-D", data.path, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])
@@ -154,29 +169,18 @@ public final class PostgresServer: @unchecked Sendable {
         try? FileManager.default.removeItem(at: folder)
     }
 
-    /// Runs SQL through `psql` as the superuser (over the server's Unix socket); its output.
+    /// Runs SQL through `psql` as the superuser (over TCP to 127.0.0.1); its output.
     @discardableResult
     public func psql(_ sql: String, database: String = "postgres") throws -> String {
-        let process = Process()
-        process.executableURL = bin.appendingPathComponent("psql")
-        process.arguments = ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", database, "-At", "-c", sql]
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let error = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ServerError(message: "psql: " + String(decoding: error, as: UTF8.self))
-        }
-        return String(decoding: data, as: UTF8.self)
+        let process = URL(fileURLWithPath: "/usr/bin/env")
+        return try PostgresServer.plain(process, ["PGPASSWORD=", bin.appendingPathComponent("psql").path, "-X", "-q", "-v", "ON_ERROR_STOP=1",
+                                                  "-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", database, "-At", "-c", sql])
     }
 
     /// A new database, for tests that change what is in it.
     public func createDatabase(_ name: String) throws -> String {
-        try psql("DROP DATABASE IF EXISTS \(name); CREATE DATABASE \(name);")
+        try psql("DROP DATABASE IF EXISTS \(name)")
+        try psql("CREATE DATABASE \(name)")
         return "postgresql://postgres@127.0.0.1:\(port)/\(name)"
     }
 }

@@ -113,7 +113,8 @@ public enum StageSplit: Sendable, Equatable {
     /// The stage reads its input only through the arguments under `keys` (grouping values) and
     /// `sums` (numbers it adds up per group), and its output has none of the input's columns:
     /// the database groups by the keys and sums the sums, and the stage runs on one row per
-    /// group (a null stays a row of its own, so "no count" is still seen). Only argument keys.
+    /// group. Nulls, negatives and zeros are summed apart from positive values, so the stage
+    /// still sees "no count", a negative count or a zero denominator and says so. Argument keys only.
     case sums(keys: [String], sums: [String])
 }
 

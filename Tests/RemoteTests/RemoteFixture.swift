@@ -1,0 +1,133 @@
+import Foundation
+import Query
+import Shell
+import Tabular
+import TestSupport
+
+/// The databases the remote tests use, on the test run's throwaway PostgreSQL server: `demo`
+/// (klynge's demo datasets) and `bench` (the generator's 1M data set, when ../shared and numpy are
+/// there). Tables are created with the types klynge gives the same data, and filled by `\copy`.
+enum RemoteFixture {
+    /// The demo datasets, made once.
+    static let demoDatasets = DemoData.datasets()
+
+    /// The server, or nil where PostgreSQL's server is not installed.
+    static var server: PostgresServer? { try? PostgresServer.shared.get() }
+
+    /// Why the server is missing, for skip messages.
+    static var serverAvailable: Bool { server != nil }
+
+    /// The `demo` database's address.
+    static let demoURL: Result<String, Error> = Result {
+        guard let server else { throw PostgresServer.ServerError(message: "no server") }
+        let url = try server.createDatabase("demo")
+        for (name, table) in demoDatasets.sorted(by: { $0.key < $1.key }) { try copy(table, as: name, into: "demo", on: server) }
+        return url
+    }
+
+    /// The generator's 1M data set (seed 1) in a folder, when ../shared and numpy are there.
+    static let benchFolder: Result<URL, Error> = Result {
+        guard let shared = TestEnvironment.shared, let python = TestEnvironment.pythonWithNumpy else {
+            throw PostgresServer.ServerError(message: "needs ../shared and numpy")
+        }
+        let out = TestEnvironment.temporaryFolder("bench-1m")
+        let run = try TestEnvironment.run(python, [shared.appendingPathComponent("bench/gen_data.py").path, "--rows", "1000000", "--seed", "1", "--out", out.path, "--quiet"])
+        guard run.status == 0 else { throw PostgresServer.ServerError(message: run.stderr) }
+        return out
+    }
+
+    /// The `bench` database: billing and practices of the 1M data set, typed as klynge loads them.
+    static let benchURL: Result<String, Error> = Result {
+        guard let server else { throw PostgresServer.ServerError(message: "no server") }
+        let folder = try benchFolder.get()
+        let url = try server.createDatabase("bench")
+        let session = RemoteFixture.session(in: folder)
+        for name in ["billing", "practices"] {
+            let outcomes = session.execute("load \(name) \"\(name).csv\"")
+            guard outcomes.errors.isEmpty, let table = session.datasets[name] else { throw PostgresServer.ServerError(message: "\(outcomes.errors)") }
+            try server.psql(createTable(name, table.schema), database: "bench")
+            try server.psql("\\copy \(name) FROM '\(folder.appendingPathComponent("\(name).csv").path)' WITH (FORMAT csv, HEADER true)", database: "bench")
+        }
+        try server.psql("ANALYZE", database: "bench")
+        return url
+    }
+
+    /// A session of its own (key, export log and cache in temporary folders).
+    static func session(in folder: URL? = nil) -> Session {
+        let session = Session(workingDirectory: (folder ?? TestEnvironment.temporaryFolder("remote-session")).path)
+        session.pseudonymKeyPath = TestEnvironment.temporaryFolder("key").appendingPathComponent("klynge/pseudonym.key").path
+        session.exportLogPath = TestEnvironment.temporaryFolder("state").appendingPathComponent("klynge/exports.log").path
+        session.loadCachePath = TestEnvironment.temporaryFolder("cache").appendingPathComponent("klynge/loads").path
+        return session
+    }
+
+    /// A session with the demo data in memory.
+    static func demoSession() -> Session {
+        let session = session()
+        for (name, table) in demoDatasets { session.define(name, table, origin: "demo") }
+        return session
+    }
+
+    /// A session connected to a database as `pg`, nothing loaded.
+    static func connected(_ url: String) throws -> Session {
+        let session = session()
+        let outcomes = session.execute("connect pg \"\(url)\"")
+        guard outcomes.errors.isEmpty else { throw PostgresServer.ServerError(message: "\(outcomes.errors.map(\.message))") }
+        return session
+    }
+
+    /// `CREATE TABLE` with klynge's types in PostgreSQL's spelling.
+    static func createTable(_ name: String, _ schema: Schema) -> String {
+        let columns = schema.map { f -> String in
+            let type: String
+            switch f.type {
+            case .integer: type = "BIGINT"
+            case .decimal: type = "DOUBLE PRECISION"
+            case .text: type = "TEXT"
+            case .date: type = "DATE"
+            case .boolean: type = "BOOLEAN"
+            }
+            return "\"\(f.name)\" \(type)"
+        }
+        return "CREATE TABLE \"\(name)\" (\(columns.joined(separator: ", ")));"
+    }
+
+    /// A table copied into a database through a CSV file (nulls unquoted and empty, text quoted).
+    static func copy(_ table: Table, as name: String, into database: String, on server: PostgresServer) throws {
+        try server.psql(createTable(name, table.schema), database: database)
+        var csv = ""
+        for r in 0..<table.rowCount {
+            csv += table.columns.map { c -> String in
+                switch c.value(at: r) {
+                case .null: return ""
+                case .text(let s): return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+                case .decimal(let d): return String(d)
+                case let v: return v.description
+                }
+            }.joined(separator: ",") + "\n"
+        }
+        let file = TestEnvironment.temporaryFolder("copy").appendingPathComponent("\(name).csv")
+        try csv.write(to: file, atomically: true, encoding: .utf8)
+        try server.psql("\\copy \"\(name)\" FROM '\(file.path)' WITH (FORMAT csv)", database: database)
+    }
+
+    /// Where two results differ, or nil: same columns, types and rows; whole numbers, text, dates
+    /// and booleans exactly, decimals to 1e-12 relative.
+    static func difference(_ a: Table, _ b: Table) -> String? {
+        guard a.columns.map(\.name) == b.columns.map(\.name) else { return "columns \(a.columns.map(\.name)) vs \(b.columns.map(\.name))" }
+        guard a.rowCount == b.rowCount else { return "\(a.rowCount) rows vs \(b.rowCount)" }
+        for (x, y) in zip(a.columns, b.columns) {
+            guard x.type == y.type || !x.hasValues || !y.hasValues else { return "column \(x.name): \(x.type) vs \(y.type)" }
+            for r in 0..<a.rowCount {
+                let u = x.value(at: r), v = y.value(at: r)
+                if case .decimal(let p) = u, case .decimal(let q) = v {
+                    if p == q || (p.isNaN && q.isNaN) { continue }
+                    if abs(p - q) <= 1e-12 * max(abs(p), abs(q)) { continue }
+                    return "row \(r + 1), column \(x.name): \(p) vs \(q)"
+                }
+                if u != v { return "row \(r + 1), column \(x.name): \(u) vs \(v)" }
+            }
+        }
+        return nil
+    }
+}
