@@ -20,6 +20,9 @@ struct SQLExpressions {
 
     func sql(_ e: BoundExpr, _ env: [String]) throws(Unpushable) -> String {
         switch e {
+        case .literal(.integer(let i), .integer) where Int32(exactly: i) != nil:
+            // Small whole numbers as typed; arithmetic casts them to BIGINT (see `binary`).
+            return String(i)
         case .literal(let v, let t):
             return dialect.literal(v, t)
         case .column(let i, _, _):
@@ -75,7 +78,12 @@ struct SQLExpressions {
         case .integer where a.type == .date:
             return dialect.cast("(\(try sql(a, env)) - \(try sql(b, env)))", to: .integer)
         case .integer:
-            let x = try sql(a, env), y = try sql(b, env)
+            // A literal is cast so that arithmetic is in 64 bits, as klynge computes it.
+            func wide(_ e: BoundExpr) throws(Unpushable) -> String {
+                if case .literal = e { return dialect.cast(try sql(e, env), to: .integer) }
+                return try sql(e, env)
+            }
+            let x = try wide(a), y = try wide(b)
             if op == "%" { return "(\(x) % NULLIF(\(y), 0))" }
             return "(\(x) \(op) \(y))"
         case .date:

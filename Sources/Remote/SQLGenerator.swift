@@ -199,7 +199,7 @@ public struct SQLGenerator {
             for (_, e) in keys { keySQL.append(try expressions.sql(e, env)) }
             var groupEnv = keySQL
             for call in calls { groupEnv.append(try expressions.aggregate(call, env)) }
-            var list = zip(keySQL, keys).map { "\($0) AS \(q($1.0))" }
+            var list = zip(keySQL, keys).map { $0 == q($1.0) ? $0 : "\($0) AS \(q($1.0))" }
             for (name, e) in outputs { list.append("\(try expressions.sql(e, groupEnv)) AS \(q(name))") }
             var body = "SELECT \(list.joined(separator: ", "))"
             var order: String? = nil

@@ -153,7 +153,7 @@ public final class Session {
             // `help TOPIC` reads as naturally as `.help TOPIC`; both go to the same command.
             let isHelp = chunk.text == "help" || chunk.text.hasPrefix("help ")
             let produced = chunk.isMeta || isHelp ? runMeta(isHelp ? "." + chunk.text : chunk.text) : runStatement(chunk.text)
-            for outcome in produced {
+            for outcome in produced.map(Self.maskingSecrets) {
                 if case .error(var d, let s) = outcome, chunks.count > 1 || origin != nil {
                     d.firstLine = chunk.line + line - 1
                     if d.origin == nil { d.origin = origin }
@@ -165,6 +165,27 @@ public final class Session {
             if produced.contains(where: { if case .quit = $0 { return true } else { return false } }) { break }
         }
         return outcomes
+    }
+
+    /// An outcome with any database password or token in it masked (`***`), the caret of an error
+    /// kept under the same part of the line.
+    static func maskingSecrets(_ outcome: Outcome) -> Outcome {
+        switch outcome {
+        case .error(var d, let source):
+            guard Secrets.contains(source) || Secrets.contains(d.message) || d.notes.contains(where: Secrets.contains) else { return outcome }
+            if let r = d.range, Secrets.contains(source) {
+                d.range = SourceRange(Secrets.maskedOffset(r.start, in: source), Secrets.maskedOffset(r.end, in: source))
+            }
+            d.message = Secrets.masked(d.message)
+            d.notes = d.notes.map(Secrets.masked)
+            d.suggestion = d.suggestion.map(Secrets.masked)
+            return .error(d, source: Secrets.masked(source))
+        case .text(let s): return .text(Secrets.masked(s))
+        case .info(let s): return .info(Secrets.masked(s))
+        case .note(let s): return .note(Secrets.masked(s))
+        case .warning(let s): return .warning(Secrets.masked(s))
+        default: return outcome
+        }
     }
 
     /// Resolves a path typed by the user against the working directory (and `~`).
@@ -202,7 +223,7 @@ public final class Session {
             let statement = try Parser.parse(text, stages: stages)
             let outcomes = try run(statement, text: text)
             // The journal feeds `.save`: CPR-shaped numbers typed in a statement are not kept.
-            if !outcomes.contains(where: \.isError) { journal.append(Secrets.masked(CPR.masked(text))) }
+            if !outcomes.contains(where: \.isError) { journal.append(Secrets.removed(CPR.masked(text))) }
             return outcomes
         } catch let d as Diagnostic {
             return [.error(d, source: text)]

@@ -34,7 +34,7 @@ struct REPL {
     /// The statement as one history line: comments removed, lines joined with spaces, CPR-shaped
     /// numbers hidden (history is a file on disk).
     static func historyLine(_ statement: String) -> String {
-        Secrets.masked(CPR.masked(statement)).split(separator: "\n", omittingEmptySubsequences: true).map { line -> String in
+        Secrets.removed(CPR.masked(statement)).split(separator: "\n", omittingEmptySubsequences: true).map { line -> String in
             var inQuotes = false
             var previous: Character = " "
             var kept = ""
