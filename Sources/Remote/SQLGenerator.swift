@@ -183,7 +183,10 @@ public struct SQLGenerator {
             return ("SELECT * FROM \(current.name) WHERE \(try expressions.sql(predicate, env))", current)
         case .project(let items):
             var list: [String] = []
-            for (name, e) in items { list.append("\(try expressions.sql(e, env)) AS \(q(name))") }
+            for (name, e) in items {
+                let s = try expressions.sql(e, env)
+                list.append(s == q(name) ? s : "\(s) AS \(q(name))")
+            }
             return ("SELECT \(list.joined(separator: ", "))\(carried) FROM \(current.name)", Relation(name: "", columns: items.map(\.0), order: current.order))
         case .extend(let items):
             var columns = env

@@ -84,4 +84,64 @@ struct PostgreSQLParityTests {
         let memory = RemoteFixture.demoSession(), remote = try RemoteFixture.connected(url)
         for pipeline in Self.demoPipelines { Self.compare(pipeline, memory: memory, remote: remote) }
     }
+
+    /// The benchmark's questions Q1–Q3 (as Bench/bench.py asks them) and the analysis stages on the
+    /// generator's 1M rows, in memory and in PostgreSQL.
+    static let benchStatements = [
+        "billing | summarize n = count() by service_code | sort service_code",
+        "let palliation = billing | where service_code in (\"0130\", \"0421\") and service_date >= @2023-01-01 and service_date < @2024-01-01 | summarize services = sum(count) by practice_id",
+        "practices | join left palliation on practice_id | derive services = coalesce(services, 0) | derive rate = 1000 * services / listed_patients | select practice_id, cluster, listed_patients, services, rate | sort rate desc, practice_id",
+        "let rates = practices | join left palliation on practice_id | derive services = coalesce(services, 0) | derive rate = 1000 * services / listed_patients",
+        "let region = rates | summarize region_rate = 1000 * sum(services) / sum(listed_patients) | derive one = 1",
+        "rates | summarize practices = count(), mean = mean(rate), median = median(rate), min = min(rate), max = max(rate), cv = sd(rate) / mean(rate), cluster_rate = 1000 * sum(services) / sum(listed_patients) by cluster | derive one = 1 | join region on one | select cluster, practices, mean, median, min, max, cv, cluster_rate, region_rate | sort cluster",
+        // Q2 as one pipeline from the table: everything up to the rates runs in the database.
+        "billing | where service_code in (\"0130\", \"0421\") and year(service_date) == 2023 | summarize services = sum(count) by practice_id | join practices on practice_id | derive rate = 1000 * services / listed_patients | sort rate desc, practice_id",
+        "billing | where service_code in (\"0130\", \"0421\") and year(service_date) == 2023 | summarize services = sum(count) by practice_id | join practices on practice_id | compare services per 1000 listed_patients within cluster | sort practice_id",
+        "billing | where service_code in (\"0130\", \"0421\") and year(service_date) == 2023 | summarize services = sum(count) by practice_id | join practices on practice_id | funnel services per 1000 listed_patients | sort practice_id",
+        "billing | where service_code in (\"0130\", \"0421\") | summarize services = sum(count) by practice_id | join practices on practice_id | variation services per 1000 listed_patients by cluster",
+        "billing | where service_code in (\"0130\", \"0421\") and count > 0 | derive band = if(service_code == \"0130\", \"70-74\", \"75-79\") | summarize services = sum(count) by practice_id, band | join practices on practice_id | standardize services per 100000 listed_patients age band by cluster",
+        "billing | where count > 0 | derive band = if(service_code == \"0130\", \"70-74\", \"75-79\"), pop = 1000 | standardize count per 100000 pop age band by practice_id indirect | sort practice_id",
+        "billing | summarize n = count(), patients = count_distinct(patient_id), fees = sum(fee), median_fee = median(fee), sd_fee = sd(fee) by year = year(service_date), quarter = quarter(service_date)",
+    ]
+
+    @Test(.enabled(if: TestEnvironment.shared != nil && TestEnvironment.pythonWithNumpy != nil, "needs ../shared and python3 with numpy"))
+    func benchQuestionsGiveTheSameResults() throws {
+        let url = try RemoteFixture.benchURL.get()
+        let folder = try RemoteFixture.benchFolder.get()
+        let memory = RemoteFixture.session(in: folder)
+        #expect(memory.execute("load billing \"billing.csv\"\nload practices \"practices.csv\"").errors.isEmpty)
+        let remote = try RemoteFixture.connected(url)
+        for statement in Self.benchStatements { Self.compare(statement, memory: memory, remote: remote) }
+        // The pipelines did run in the database: only the per-practice rows came back.
+        _ = remote.execute("set trace on")
+        let traced = remote.execute(Self.benchStatements[6]).infos.joined(separator: "\n")
+        #expect(traced.contains("pg: sql"))
+        #expect(!traced.contains("1000000 rows"))
+    }
+
+    /// A stage that cannot be split runs here on the rows fetched, and says how many.
+    @Test func anUnsplitStageWarnsWithTheRowsFetched() throws {
+        let url = try RemoteFixture.demoURL.get()
+        let memory = RemoteFixture.demoSession(), remote = try RemoteFixture.connected(url)
+        let line = "survey | likert q01, q02 by cluster"
+        Self.compare(line, memory: memory, remote: remote)
+        let warning = remote.execute(line).compactMap { if case .warning(let w) = $0 { return w } else { return nil } }.first
+        let rows = RemoteFixture.demoDatasets["survey"]!.rowCount
+        #expect(warning == "likert cannot run in pg (postgresql): it ran here on the \(NumberFormat.grouped(rows)) rows fetched (the stage 'likert' cannot be split)")
+        #expect(memory.execute(line).allSatisfy { if case .warning = $0 { return false } else { return true } })
+    }
+
+    /// `.explain` says where each stage runs; `.sql` refuses a pipeline on local data.
+    @Test func explainAndSQLSayWhereStagesRun() throws {
+        let url = try RemoteFixture.demoURL.get()
+        let remote = try RemoteFixture.connected(url)
+        let explained = remote.execute(".explain billing | summarize services = sum(count) by practice_id | join practices on practice_id | rate services per 1000 listed_patients").texts.joined()
+        #expect(explained.contains("where:\n  in pg (postgresql): scan billing, summarize, join\n  here: rate — rate finishes here on the rows the engine computes"))
+        let sql = remote.execute(".sql billing | summarize n = count() by service_code").texts.joined()
+        #expect(sql.hasPrefix("WITH s0_scan AS ("))
+        #expect(sql.contains("s1_summarize AS ("))
+        _ = remote.execute("let local = billing | summarize n = count() by service_code")
+        let refused = remote.execute(".sql local | where n > 1").errors.first
+        #expect(refused?.message == "'local' is not a table of a connected database, so nothing would be sent as SQL")
+    }
 }
