@@ -71,6 +71,42 @@ struct REPLTests {
         #expect(t.exitStatus() == "EXIT=0")
     }
 
+    /// `connect` asks for the password the server wants, without echo; it is on no screen and in no
+    /// history. Ctrl-C during a query in the database cancels it there, and the shell goes on.
+    @Test(.enabled(if: (try? PostgresServer.shared.get()) != nil, "needs PostgreSQL's server"))
+    func connectAsksForThePasswordAndCtrlCCancelsTheRemoteQuery() throws {
+        let server = try PostgresServer.shared.get()
+        let url = try server.createDatabase("repl").replacingOccurrences(of: "postgres@", with: "analyst@")
+        try server.psql("CREATE TABLE visits AS SELECT g AS n, 'Køge ' || (g % 3) AS cluster FROM generate_series(1, 50) AS g", database: "repl")
+        let t = try TerminalSession(arguments: [])
+        try t.wait(for: "klynge> ")
+        try t.type("connect pg \"\(url)\"")
+        try t.send("Enter")
+        try t.wait(for: "password for \(url): ")
+        try t.type(PostgresServer.analystPassword)
+        try t.send("Enter")
+        let connected = try t.wait(for: "as datasets (not read): visits")
+        #expect(!connected.contains(PostgresServer.analystPassword))
+        try t.type("visits | summarize n = count() by cluster")
+        try t.send("Enter")
+        try t.wait(for: "3 rows · 2 columns")
+        try t.type("load slow from pg \"SELECT pg_sleep(30)\"")
+        try t.send("Enter")
+        Thread.sleep(forTimeInterval: 0.5)
+        let pressed = Date()
+        try t.send("C-c")
+        try t.wait(for: "cancelled")
+        #expect(Date().timeIntervalSince(pressed) < 5)
+        try t.type("visits | summarize total = sum(n)")
+        try t.send("Enter")
+        try t.wait(for: "1275")
+        try t.send("C-d")
+        #expect(t.exitStatus() == "EXIT=0")
+        let history = try String(contentsOfFile: t.folder.appendingPathComponent(".klynge_history").path, encoding: .utf8)
+        #expect(history.contains("connect"))
+        #expect(!history.contains(PostgresServer.analystPassword))
+    }
+
     @Test func editrcSwitchesToViKeys() throws {
         let t = try TerminalSession(arguments: ["--demo"], editrc: "bind -v\n")
         try t.wait(for: "klynge> ")
