@@ -1,6 +1,7 @@
 # The README's two commands: `make run` and `make test`.
 # Both first install what the build and the tests need when it is missing:
-# libedit-dev and r-mathlib (libraries), pkg-config (to find them), tmux (the REPL tests),
+# libedit-dev, r-mathlib and libpq-dev (libraries: the line editor, R's distributions, PostgreSQL's
+# client for `connect`), pkg-config (to find them), tmux (the REPL tests),
 # librsvg2-bin (rsvg-convert: the tests render every chart to a picture), fonts-dejavu-core (the
 # one font family the chart tests render with, so pictures do not depend on the machine's fonts).
 # With python3 present, the Python packages the tests use come from PyPI when missing: numpy (the
@@ -8,17 +9,20 @@
 # (reads back the Excel workbooks klynge writes), python-pptx and openxml-audit (read and validate
 # the decks klynge writes). `make test` also installs chromium (headless: the tests screenshot a
 # notebook's HTML report), LibreOffice Impress and poppler-utils (the tests render every kind of
-# deck to pictures).
+# deck to pictures), and PostgreSQL's server (the tests start a throwaway one on 127.0.0.1 and run
+# the same pipelines in memory and pushed down to it). The server is a test dependency only:
+# `make run` builds against libpq and never needs a server on this machine.
 PYTHON ?= python3
 # pip name[==version][:module to import when it differs]
 PY_TEST_PACKAGES = numpy duckdb==2.0.0 openpyxl python-pptx==1.0.2:pptx openxml-audit==0.8.0:openxml_audit
 SWIFT ?= swift
-.PHONY: run test build deps pydeps testdeps bench clean fuzz-build fuzz asan
+.PHONY: run test build deps pydeps testdeps bench bench-remote clean fuzz-build fuzz asan
 
 deps:
 	@missing=""; \
 	pkg-config --exists libedit || missing="$$missing libedit-dev"; \
 	pkg-config --exists libRmath || missing="$$missing r-mathlib"; \
+	pkg-config --exists libpq || missing="$$missing libpq-dev"; \
 	command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
 	command -v tmux >/dev/null || missing="$$missing tmux"; \
 	command -v rsvg-convert >/dev/null || missing="$$missing librsvg2-bin"; \
@@ -46,6 +50,7 @@ testdeps:
 	command -v chromium >/dev/null || command -v chromium-browser >/dev/null || missing="$$missing chromium"; \
 	command -v soffice >/dev/null || missing="$$missing libreoffice-impress"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing (the report screenshot and deck rendering tests)"; \
 	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
@@ -79,6 +84,11 @@ bench: build
 	    || echo "could not install $$spec; the bench leaves it out"; \
 	done
 	$(PYTHON) Bench/bench.py --klynge $$($(SWIFT) build -c release --show-bin-path)/klynge --rows $(BENCH_ROWS) --runs $(BENCH_RUNS)
+
+# Q2 in memory and pushed down to a throwaway PostgreSQL (Bench/remote.py), side by side. Not part of
+# `make test`; needs PostgreSQL's server (installed by `make test`'s testdeps step).
+bench-remote: build testdeps
+	$(PYTHON) Bench/remote.py --klynge $$($(SWIFT) build -c release --show-bin-path)/klynge --rows $(BENCH_ROWS) --runs $(BENCH_RUNS)
 
 # Coverage-guided fuzzing (Fuzz/README.md): not part of `make test`.
 FUZZ_SECONDS ?= 60

@@ -10,7 +10,7 @@ public enum HelpTopics {
 
     /// Every topic `.help` knows.
     public static var topicNames: [String] {
-        ["statements", "stages", "functions", "aggregates", "commands", "loading", "types", "keys", "settings"]
+        ["statements", "stages", "functions", "aggregates", "commands", "loading", "databases", "types", "keys", "settings"]
             + stages.map(\.name) + BuiltInPlugins.all.flatMap { $0.stages.map(\.name) } + ScalarFunctions.names + AggregateFunctions.names
     }
 
@@ -33,6 +33,8 @@ public enum HelpTopics {
       PIPELINE                       run and show it; the result becomes _
       export PIPELINE to "PATH" [as csv|excel|json|markdown]
       set NAME VALUE                 settings: {settings} (.help settings)
+      connect NAME "postgresql://…"  a database's tables as datasets; pipelines on them run there (.help databases)
+      load NAME from CONN "SQL"      a query's result as a dataset · disconnect NAME
 
     A pipeline starts from a dataset and flows through stages joined by |:
       billing | where year(service_date) == 2023 | summarize services = sum(count) by practice_id
@@ -43,10 +45,33 @@ public enum HelpTopics {
                     — .plugins lists them, with where each came from
     Output: export … to "x.csv" as excel · | chart bar … to "x.svg" · | pack … to "DIR"
             (small counts are hidden as <5 in everything that leaves the shell)
-    More:   .help stages · .help functions · .help aggregates · .help commands · .help loading · .help STAGE
+    More:   .help stages · .help functions · .help aggregates · .help commands · .help loading · .help databases · .help STAGE
 
     A statement continues on the next line while a bracket is open or the line ends with | or ,
     Comments start with --. Tab completes names; Ctrl-R searches history; Ctrl-C cancels; Ctrl-D leaves.
+    """
+
+    static let databases = """
+    connect NAME "postgresql://user@host:5432/database"
+      Attaches a PostgreSQL database (and engines that speak its protocol). Its tables and views
+      become datasets without being read (.datasets, .schema NAME, Tab). The password comes from
+      PGPASSWORD, ~/.pgpass, or a prompt that does not echo; it is never shown, saved or logged.
+    disconnect NAME
+
+    A pipeline that starts from a database table runs there as one SQL statement, one CTE per stage
+    (where, select, derive, summarize with every aggregate, join, sort, take, distinct, rename and the
+    functions); only its result comes back. Analysis stages finish here on what the database computes
+    (rate, compare, funnel, variation, followup: the rows per unit; standardize: sums per group and
+    age band), with the same code as in memory. A stage or function with no SQL form runs here on the
+    rows fetched, with a warning that says how many.
+      .sql PIPELINE        the SQL it sends (for the data team) and what runs here after it
+      .explain PIPELINE    the plan, and where each stage runs
+      Ctrl-C               cancels the query in the database too
+    A local dataset of up to values_rows rows (10000) may be joined: it is sent as VALUES. A result
+    of more than remote_rows rows (1000000) stops with a message: summarize first.
+
+    load NAME from CONN "SQL"   runs a query and keeps its result as a local dataset, for what a
+                                pipeline cannot say (double a " inside the query: "")
     """
 
     static let loading = """
@@ -103,6 +128,7 @@ public enum HelpTopics {
             return [.text(MetaCommand.table.map { "  \(pad($0.usage, 38)) \($0.summary)" }.joined(separator: "\n") + "\n")]
         case "statements": return [.text(overview(pluginStages) + "\n")]
         case "loading", "load": return [.text(loading + "\n")]
+        case "databases", "database", "connect", "sql", "postgresql": return [.text(databases + "\n")]
         case "types": return [.text(types + "\n")]
         case "keys": return [.text(keys + "\n")]
         case "settings", "set":
