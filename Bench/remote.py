@@ -83,7 +83,8 @@ class Server:
 
 def psql(url, *args, capture=False):
     return subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", url, *args], check=True,
-                          capture_output=capture, text=True, stdin=subprocess.DEVNULL)
+                          capture_output=capture, text=True, stdin=subprocess.DEVNULL,
+                          env={**os.environ, "PGOPTIONS": "-c client_min_messages=warning"})
 
 
 def load_tables(url, data):
