@@ -6,8 +6,14 @@ import Tabular
 public struct Unpushable: Error, Sendable, CustomStringConvertible {
     /// What has no SQL form, e.g. "the function date(text)".
     public var what: String
+    /// Whether the stage must not run at all rather than run here (a local table too large to
+    /// send): then `what` is the whole message.
+    public var refused = false
     /// Creates the reason.
-    public init(_ what: String) { self.what = what }
+    public init(_ what: String, refused: Bool = false) {
+        self.what = what
+        self.refused = refused
+    }
     /// The reason as a sentence fragment.
     public var description: String { what }
 }

@@ -106,8 +106,12 @@ public struct SQLGenerator {
             let step = Result { () throws(Unpushable) -> Step in try self.step(stage, input: input, from: current, orderName: orderName) }
             switch step {
             case .failure(let reason):
-                query.localReason = "\(stage.label): \(reason.what) has no \(dialect.name) form"
-                query.unsplit = stage.label
+                if reason.refused {
+                    query.refusal = (k, reason.what)
+                } else {
+                    query.localReason = "\(stage.label): \(reason.what) has no \(dialect.name) form"
+                    query.unsplit = stage.label
+                }
                 break stages
             case .success(.skip):
                 break
@@ -257,7 +261,8 @@ public struct SQLGenerator {
         }
         guard let local = localTables[dataset] else { throw Unpushable("the dataset '\(dataset)'") }
         guard local.rowCount <= maxValuesRows else {
-            throw Unpushable("joining the local dataset '\(dataset)' (\(local.rowCount) rows; at most \(maxValuesRows) are sent as VALUES)")
+            throw Unpushable("the local dataset '\(dataset)' has \(local.rowCount) rows; a join sends at most \(maxValuesRows) (values_rows) to the database as VALUES",
+                             refused: true)
         }
         let names = local.columns.map(\.name)
         guard local.rowCount > 0 else {
@@ -337,6 +342,8 @@ public struct SQLQuery: Sendable {
     public var localReason: String? = nil
     /// The stage that could not be split (it runs here on every row fetched), with a warning.
     public var unsplit: String? = nil
+    /// A stage that must not run (its index) and why: the pipeline stops with that message.
+    public var refusal: (stage: Int, message: String)? = nil
 
     /// The statement as sent, asking for at most `limit` rows (one more than the result may have,
     /// so a result that is too large is seen without fetching it all).

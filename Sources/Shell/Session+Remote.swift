@@ -7,10 +7,13 @@ import Tabular
 /// Databases: `connect`, `disconnect`, `load … from`, and pipelines that start from a database
 /// table, which run there as one SQL statement as far as their stages go and finish here.
 extension Session {
-    /// Every connected table by dataset name, with its connection.
+    /// Every connected table by dataset name, with its connection; a local dataset of the same
+    /// name (loaded or named after `connect`) hides it.
     var remoteRelations: [String: (RemoteConnection, RemoteRelation)] {
         var out: [String: (RemoteConnection, RemoteRelation)] = [:]
-        for connection in connections.values { for (name, relation) in connection.relations { out[name] = (connection, relation) } }
+        for connection in connections.values {
+            for (name, relation) in connection.relations where datasets[name] == nil { out[name] = (connection, relation) }
+        }
         return out
     }
 
@@ -184,10 +187,9 @@ extension Session {
         let query = try generator.generate(plan)
         // A join with a local dataset too large to send cannot run either place without fetching
         // the whole table: an error that says so, not a silent download.
-        if let reason = query.localReason, reason.contains("at most") {
-            throw Diagnostic("\(reason), so the pipeline on \(connection.label) cannot use it",
-                             at: query.pushed < plan.stages.count ? plan.stages[query.pushed].range : nil,
-                             suggestion: "load it into the database, or raise the limit with `set values_rows N`")
+        if let (stage, message) = query.refusal {
+            throw Diagnostic(message, at: plan.stages[stage].range,
+                             suggestion: "put it in the database, or raise the limit with `set values_rows N`")
         }
         return query
     }

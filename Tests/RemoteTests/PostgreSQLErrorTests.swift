@@ -124,4 +124,39 @@ struct PostgreSQLErrorTests {
         default: return ""
         }
     }
+
+    /// A local dataset too large to send as VALUES is an error that says so; a small one joins.
+    @Test func aLargeLocalDatasetIsNotSentToTheDatabase() throws {
+        let (_, url) = try Self.scratch("values")
+        let session = try RemoteFixture.connected(url)
+        _ = session.execute("load big from pg \"SELECT practice_id, 1 AS flag FROM practices\"")
+        _ = session.execute("set values_rows 5")
+        let line = "practices | join big on practice_id | summarize n = count()"
+        let error = try #require(session.execute(line).errors.first)
+        #expect(error.message == "the local dataset 'big' has 66 rows; a join sends at most 5 (values_rows) to the database as VALUES")
+        #expect(error.range.map { String(Array(line)[$0.start..<$0.end]) } == "join big on practice_id")
+        #expect(error.suggestion?.contains("set values_rows") == true)
+        _ = session.execute("set values_rows 10000")
+        #expect(session.execute(line).errors.isEmpty)
+    }
+
+    /// Tables complete like datasets, are listed and described unread, and go with `disconnect`;
+    /// a local dataset of the same name hides a table.
+    @Test func tablesAreDatasetsUntilDisconnect() throws {
+        let (_, url) = try Self.scratch("listing")
+        let session = try RemoteFixture.connected(url)
+        #expect(Completion.complete("pract", session: session).insert == "ices ")
+        let listed = try #require(session.execute(".datasets").tables.first)
+        #expect(listed.columns[0].value(at: 0) == .text("practices"))
+        #expect(listed.columns[1].value(at: 0) == .null)
+        #expect(listed.columns[3].value(at: 0).description.contains("pg (postgresql): table public.practices, not read"))
+        let schema = try #require(session.execute(".schema practices").tables.first)
+        #expect(schema.columns.map(\.name) == ["column", "type", "postgresql_type"])
+        #expect(schema.rowCount == RemoteFixture.demoDatasets["practices"]!.columns.count)
+        _ = session.execute("let practices = practices | take 2")
+        #expect(session.execute("practices | summarize n = count()").tables.first?.columns[0].value(at: 0) == .integer(2))
+        #expect(session.execute("disconnect pg").errors.isEmpty)
+        #expect(session.execute(".sql practices").errors.first?.message.contains("not a table of a connected database") == true)
+        #expect(session.execute("disconnect pg").errors.first?.message == "unknown connection 'pg'")
+    }
 }

@@ -144,4 +144,25 @@ struct PostgreSQLParityTests {
         let refused = remote.execute(".sql local | where n > 1").errors.first
         #expect(refused?.message == "'local' is not a table of a connected database, so nothing would be sent as SQL")
     }
+
+    /// The palliation notebook's cells (its default parameters), on the demo data in memory and on
+    /// the demo tables in PostgreSQL (the cells that load files left out there).
+    @Test func palliationNotebookCells() throws {
+        let url = try RemoteFixture.demoURL.get()
+        let notebook = try Notebook.load(path: TestEnvironment.repositoryRoot.appendingPathComponent("Notebooks/palliation.md").path)
+        let bindings = NotebookBindings(notebook)
+        let memory = RemoteFixture.demoSession(), remote = try RemoteFixture.connected(url)
+        var compared = 0
+        for cell in notebook.cells where bindings.runs(cell) {
+            let code = try bindings.expand(cell)
+            if code.contains("| chart") { continue }
+            if code.split(separator: "\n").contains(where: { $0.hasPrefix("load ") }) {
+                #expect(memory.execute(code).errors.isEmpty)
+                continue
+            }
+            Self.compare(code, memory: memory, remote: remote)
+            compared += 1
+        }
+        #expect(compared >= 6)
+    }
 }
