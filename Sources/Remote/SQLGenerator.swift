@@ -92,11 +92,7 @@ public struct SQLGenerator {
         let orderName = hiddenName(plan)
         var query = SQLQuery(dialect: dialect.name, orderColumn: orderName)
         var ctes: [(name: String, stage: Int?, body: String)] = []
-        // The scan: every column under its name, cast where the engine's type differs from klynge's.
-        let scanList = table.columns.map { c in
-            c.exact ? q(c.name) : "\(dialect.cast(q(c.name), to: c.type)) AS \(q(c.name))"
-        }
-        ctes.append(("s0_scan", nil, "SELECT \(scanList.joined(separator: ", ")) FROM \(table.sql)"))
+        ctes.append(("s0_scan", nil, scan(table)))
         var current = Relation(name: "s0_scan", columns: table.columns.map(\.name), order: nil)
         var input = plan.sourceSchema
         var k = 0
@@ -164,6 +160,12 @@ public struct SQLGenerator {
     }
 
     func q(_ name: String) -> String { dialect.quote(name) }
+
+    /// A table's rows: every column under its name, cast where the engine's type differs from klynge's.
+    func scan(_ table: RemoteRelation) -> String {
+        let list = table.columns.map { c in c.exact ? q(c.name) : "\(dialect.cast(q(c.name), to: c.type)) AS \(q(c.name))" }
+        return "SELECT \(list.joined(separator: ", ")) FROM \(table.sql)"
+    }
 
     /// A stage label as part of a CTE name (letters, digits, underscores).
     static func identifier(_ label: String) -> String {
@@ -255,10 +257,7 @@ public struct SQLGenerator {
     /// The right side of a join: a table of this database (its columns cast as in a scan), or a
     /// small local dataset as `VALUES`.
     func joined(_ dataset: String) throws(Unpushable) -> (sql: String, columns: [String]) {
-        if let table = relations[dataset] {
-            let list = table.columns.map { c in c.exact ? q(c.name) : "\(dialect.cast(q(c.name), to: c.type)) AS \(q(c.name))" }
-            return ("(SELECT \(list.joined(separator: ", ")) FROM \(table.sql))", table.columns.map(\.name))
-        }
+        if let table = relations[dataset] { return ("(\(scan(table)))", table.columns.map(\.name)) }
         guard let local = localTables[dataset] else { throw Unpushable("the dataset '\(dataset)'") }
         guard local.rowCount <= maxValuesRows else {
             throw Unpushable("the local dataset '\(dataset)' has \(local.rowCount) rows; a join sends at most \(maxValuesRows) (values_rows) to the database as VALUES",

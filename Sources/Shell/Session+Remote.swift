@@ -105,10 +105,9 @@ extension Session {
         let statement = wraps ? prefix + trimmed + "\n) AS q LIMIT \(settings.maxRemoteRows + 1)" : trimmed
         let started = Date()
         let raw: Table
-        switch Result(catching: { () throws(RemoteError) -> Table in try connection.backend.query(statement, types: nil) }) {
+        switch try query(connection, statement, types: nil) {
         case .success(let table): raw = table
         case .failure(let error):
-            if error.cancelled { throw Cancelled() }
             // The engine's position is in the statement sent; the caret goes into the quoted SQL.
             let offset = (wraps ? prefix.unicodeScalars.count : 0) + (sql.unicodeScalars.count - sql.drop { $0.isWhitespace }.unicodeScalars.count)
             let range = error.position.map { p -> SourceRange in
@@ -124,6 +123,14 @@ extension Session {
         define(name.text, table, origin: "\(connection.name): query")
         let seconds = String(format: "%.2f", Date().timeIntervalSince(started))
         return privacy + [.info("\(name.text): \(table.rowCount) rows × \(table.columns.count) columns from \(connection.label) in \(seconds) s")]
+    }
+
+    /// Runs a statement on a connection; Ctrl-C's cancellation is thrown as `Cancelled` (the
+    /// session's one message for it), any other error of the engine is returned.
+    func query(_ connection: RemoteConnection, _ statement: String, types: [DataType]?) throws(Cancelled) -> Result<Table, RemoteError> {
+        let result = Result { () throws(RemoteError) -> Table in try connection.backend.query(statement, types: types) }
+        if case .failure(let error) = result, error.cancelled { throw Cancelled() }
+        return result
     }
 
     /// A database's error as a diagnostic: the engine's message and SQLSTATE, at the stage it came from.
@@ -149,11 +156,9 @@ extension Session {
         let query = try sqlQuery(plan, on: connection)
         let started = Date()
         let fetched: Table
-        let statement = query.statement(limit: settings.maxRemoteRows + 1), types = (query.reducedSchema ?? query.output).map(\.type)
-        switch Result(catching: { () throws(RemoteError) -> Table in try connection.backend.query(statement, types: types) }) {
+        switch try self.query(connection, query.statement(limit: settings.maxRemoteRows + 1), types: (query.reducedSchema ?? query.output).map(\.type)) {
         case .success(let table): fetched = table
         case .failure(let error):
-            if error.cancelled { throw Cancelled() }
             let stage = error.position.flatMap { query.stage(at: $0 - 1) }
             let part = error.position.flatMap { p in query.parts.first { $0.range.contains(p - 1) }?.name }
             let range = stage.flatMap { plan.stages[$0].range } ?? (part == "s0_scan" ? plan.sourceRange : nil)
@@ -212,12 +217,9 @@ extension Session {
             let scan = Plan(source: name, stages: [], sourceSchema: relation.schema)
             let query = try sqlQuery(scan, on: connection)
             let table: Table
-            let statement = query.statement(limit: settings.maxRemoteRows + 1), types = relation.schema.map(\.type)
-            switch Result(catching: { () throws(RemoteError) -> Table in try connection.backend.query(statement, types: types) }) {
+            switch try self.query(connection, query.statement(limit: settings.maxRemoteRows + 1), types: relation.schema.map(\.type)) {
             case .success(let t): table = t
-            case .failure(let error):
-                if error.cancelled { throw Cancelled() }
-                throw remoteDiagnostic(error, connection, at: nil)
+            case .failure(let error): throw remoteDiagnostic(error, connection, at: nil)
             }
             if table.rowCount > settings.maxRemoteRows { throw tooLarge(connection, at: nil, rows: table.rowCount) }
             let (guarded, privacy) = try guardCPR(table, CPRGuard.Derivation(), file: name, line: { "row \($0 + 1)" })
