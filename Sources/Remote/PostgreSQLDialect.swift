@@ -29,16 +29,11 @@ public struct PostgreSQLDialect: SQLDialect {
     /// `x COLLATE "C"`: byte order of UTF-8, which is code-point order, whatever the database's locale.
     public func codePointOrder(_ sql: String) -> String { "(\(sql) COLLATE \"C\")" }
 
-    /// `EXTRACT(field FROM d)` as BIGINT (EXTRACT gives NUMERIC).
+    /// `EXTRACT(field FROM d)` as BIGINT (EXTRACT gives NUMERIC); `isodow` is PostgreSQL's ISO weekday.
     public func datePart(_ field: String, _ date: String) -> String { "CAST(EXTRACT(\(field.uppercased()) FROM \(date)) AS BIGINT)" }
 
-    /// Half away from zero on x·10ᵈ in doubles, as klynge rounds: PostgreSQL's `ROUND(double)`
-    /// rounds half to even, and `ROUND(NUMERIC)` first cuts the double to 15 digits (2.675 → 2.68).
-    public func round(_ value: String, digits: String) -> String {
-        let scale = "POWER(CAST(10 AS DOUBLE PRECISION), CAST(\(digits) AS DOUBLE PRECISION))"
-        let y = "(\(value) * \(scale))"
-        return "(SIGN(\(y)) * (CASE WHEN ABS(\(y)) - FLOOR(ABS(\(y))) >= 0.5 THEN CEIL(ABS(\(y))) ELSE FLOOR(ABS(\(y))) END) / \(scale))"
-    }
+    /// Half away from zero, as klynge rounds (`roundHalfAwayFromZero`).
+    public func round(_ value: String, digits: String) -> String { roundHalfAwayFromZero(value, digits: digits) }
 
     /// `PERCENTILE_CONT(p) WITHIN GROUP (ORDER BY x)`: type 7, as klynge's median and quantile.
     public func quantile(_ value: String, _ p: Double) -> String {
@@ -47,4 +42,13 @@ public struct PostgreSQLDialect: SQLDialect {
 
     /// `STRPOS(t, part) > 0`.
     public func contains(_ text: String, _ part: String) -> String { "(STRPOS(\(text), \(part)) > 0)" }
+
+    /// `CONCAT`, which skips nulls.
+    public func concat(_ texts: [String]) -> String { "CONCAT(\(texts.joined(separator: ", ")))" }
+
+    /// `TRUNC`, then BIGINT (a plain cast would round).
+    public func truncate(_ value: String) -> String { cast("TRUNC(\(value))", to: .integer) }
+
+    /// `a - b`: the difference of two dates is whole days.
+    public func daysBetween(_ a: String, _ b: String) -> String { cast("(\(a) - \(b))", to: .integer) }
 }

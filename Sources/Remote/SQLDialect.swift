@@ -25,9 +25,26 @@ public protocol SQLDialect: Sendable {
     func quantile(_ value: String, _ p: Double) -> String
     /// Whether a text contains a part, as a boolean.
     func contains(_ text: String, _ part: String) -> String
+    /// The texts joined, a null counting as empty.
+    func concat(_ texts: [String]) -> String
+    /// A double truncated toward zero, as a whole number.
+    func truncate(_ value: String) -> String
+    /// The days from one date to another (`a - b`), as a whole number.
+    func daysBetween(_ a: String, _ b: String) -> String
 }
 
 extension SQLDialect {
+    /// Half away from zero on x·10ᵈ in doubles, as klynge rounds (`ROUND` differs by engine: half
+    /// to even on PostgreSQL's doubles; Spark's and PostgreSQL's NUMERIC first cut the double to its
+    /// shortest decimal text, so 2.675 → 2.68 where klynge gives 2.67). Above 2⁵² every double is
+    /// whole already, which keeps FLOOR and CEIL within 64-bit integers on engines that return them.
+    public func roundHalfAwayFromZero(_ value: String, digits: String) -> String {
+        let scale = "POWER(\(cast("10", to: .decimal)), \(cast(digits, to: .decimal)))"
+        let y = "(\(value) * \(scale))"
+        let floor = cast("FLOOR(ABS(\(y)))", to: .decimal), ceil = cast("CEIL(ABS(\(y)))", to: .decimal)
+        return "(CASE WHEN ABS(\(y)) >= 4503599627370496 THEN \(value) ELSE SIGN(\(y)) * (CASE WHEN ABS(\(y)) - \(floor) >= 0.5 THEN \(ceil) ELSE \(floor) END) / \(scale) END)"
+    }
+
     /// An expression cast to a klynge type.
     public func cast(_ sql: String, to type: DataType) -> String { "CAST(\(sql) AS \(typeName(type)))" }
 

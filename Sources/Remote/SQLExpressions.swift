@@ -82,7 +82,7 @@ struct SQLExpressions {
         }
         switch type {
         case .integer where a.type == .date:
-            return dialect.cast("(\(try sql(a, env)) - \(try sql(b, env)))", to: .integer)
+            return dialect.daysBetween(try sql(a, env), try sql(b, env))
         case .integer:
             // A literal is cast so that arithmetic is in 64 bits, as klynge computes it.
             func wide(_ e: BoundExpr) throws(Unpushable) -> String {
@@ -121,7 +121,7 @@ struct SQLExpressions {
             return a.count > 2 ? "SUBSTR(\(a[0]), \(start), GREATEST(CAST(\(a[2]) AS INTEGER), 0))" : "SUBSTR(\(a[0]), \(start))"
         case "concat":
             guard args.allSatisfy({ $0.type == .text }) else { throw Unpushable("concat of numbers, dates or booleans (their text form differs)") }
-            return "CONCAT(\(a.joined(separator: ", ")))"
+            return dialect.concat(a)
         case "text":
             switch args[0].type {
             case .text: return a[0]
@@ -132,9 +132,9 @@ struct SQLExpressions {
         case "integer":
             switch args[0].type {
             case .integer: return a[0]
-            case .decimal: return dialect.cast("TRUNC(\(a[0]))", to: .integer)
+            case .decimal: return dialect.truncate(a[0])
             case .boolean: return "(CASE WHEN \(a[0]) THEN 1 WHEN NOT \(a[0]) THEN 0 END)"
-            case .date: return dialect.cast("(\(a[0]) - DATE '1970-01-01')", to: .integer)
+            case .date: return dialect.daysBetween(a[0], "DATE '1970-01-01'")
             case .text: throw Unpushable("integer(text)")
             }
         case "decimal":

@@ -22,18 +22,19 @@ extension Session {
         if connections[name.text] != nil {
             throw Diagnostic("'\(name.text)' is already connected", at: name.range, suggestion: "disconnect \(name.text) first, or choose another name")
         }
-        let lower = url.lowercased()
-        guard lower.hasPrefix("postgresql://") || lower.hasPrefix("postgres://") else {
-            let spark = lower.hasPrefix("sc://")
-            throw Diagnostic(spark ? "Spark Connect (sc://) is not in this build of klynge yet" : "klynge cannot connect to '\(Secrets.masked(url))'",
-                             at: urlRange, suggestion: "give a PostgreSQL address: \"postgresql://user@host:5432/database\"")
+        let scheme = url.range(of: "://").map { String(url[..<$0.lowerBound]).lowercased() } ?? ""
+        guard let engine = RemoteEngines.engine(scheme: scheme) else {
+            let known = RemoteEngines.all.map(\.example).joined(separator: " or ")
+            let spark = scheme == "sc"
+            throw Diagnostic(spark ? "this klynge was built without Spark Connect (sc://)" : "klynge cannot connect to '\(Secrets.masked(url))'",
+                             at: urlRange, suggestion: spark ? "build it with `make run SPARK=1` (swift build --traits Spark)" : "give an address such as \(known)")
         }
-        let backend: PostgreSQLBackend
-        switch Result(catching: { () throws(RemoteError) -> PostgreSQLBackend in try connectPostgreSQL(url) }) {
+        let backend: SQLBackend
+        switch Result(catching: { () throws(RemoteError) -> SQLBackend in try connect(engine, url) }) {
         case .success(let b): backend = b
         case .failure(let error):
             throw Diagnostic("cannot connect \(name.text): \(Secrets.masked(error.message))", at: urlRange,
-                             suggestion: error.needsPassword ? "the server asks for a password: set PGPASSWORD, put it in ~/.pgpass, or connect in the REPL to be asked for it" : nil)
+                             suggestion: error.needsPassword ? "the server asks for a \(engine.secret): \(engine.secretSources), or connect in the REPL to be asked for it" : nil)
         }
         var relations: [String: RemoteRelation] = [:]
         var renamed: [String] = []
@@ -66,13 +67,13 @@ extension Session {
         return outcomes
     }
 
-    /// Connects, asking for a password when the server wants one and a prompt is available.
-    func connectPostgreSQL(_ url: String) throws(RemoteError) -> PostgreSQLBackend {
-        switch Result(catching: { () throws(RemoteError) -> PostgreSQLBackend in try PostgreSQLBackend(url: url) }) {
+    /// Connects, asking for a password (or token) when the server wants one and a prompt is available.
+    func connect(_ engine: RemoteEngine, _ url: String) throws(RemoteError) -> SQLBackend {
+        switch Result(catching: { () throws(RemoteError) -> SQLBackend in try engine.connect(url, nil) }) {
         case .success(let backend): return backend
         case .failure(let error):
-            guard error.needsPassword, let prompt = passwordPrompt, let password = prompt("password for \(Secrets.masked(url)): ") else { throw error }
-            return try PostgreSQLBackend(url: url, password: password)
+            guard error.needsPassword, let prompt = passwordPrompt, let secret = prompt("\(engine.secret) for \(Secrets.masked(url)): ") else { throw error }
+            return try engine.connect(url, secret)
         }
     }
 
@@ -85,7 +86,7 @@ extension Session {
         return [.info("\(name.text): disconnected")]
     }
 
-    /// Closes every connection (at exit).
+    /// Closes every connection (at exit): a Spark session is released on the server.
     public func disconnectAll() {
         for connection in connections.values { connection.backend.close() }
         connections = [:]

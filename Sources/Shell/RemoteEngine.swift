@@ -1,0 +1,48 @@
+import Remote
+
+/// A kind of database `connect` reaches, by the scheme of its address: PostgreSQL is built in;
+/// Spark Connect registers itself when its module is in the build (`SparkConnectBackend.register()`).
+public struct RemoteEngine: Sendable {
+    /// The schemes of its addresses ("postgresql", "postgres").
+    public var schemes: [String]
+    /// An address to show in messages.
+    public var example: String
+    /// What the server may ask for: "password" or "token".
+    public var secret: String
+    /// Where the secret may come from besides a prompt, for messages.
+    public var secretSources: String
+    /// Connects to an address, with the secret the user typed at a prompt (nil: none yet).
+    public var connect: @Sendable (_ address: String, _ secret: String?) throws(RemoteError) -> SQLBackend
+
+    /// Creates an engine.
+    public init(schemes: [String], example: String, secret: String, secretSources: String,
+                connect: @escaping @Sendable (_ address: String, _ secret: String?) throws(RemoteError) -> SQLBackend) {
+        self.schemes = schemes
+        self.example = example
+        self.secret = secret
+        self.secretSources = secretSources
+        self.connect = connect
+    }
+}
+
+/// The engines `connect` knows.
+public enum RemoteEngines {
+    nonisolated(unsafe) private static var registered: [RemoteEngine] = [
+        RemoteEngine(schemes: ["postgresql", "postgres"], example: "\"postgresql://user@host:5432/database\"", secret: "password",
+                     secretSources: "set PGPASSWORD, put it in ~/.pgpass") { (address, password) throws(RemoteError) -> SQLBackend in
+            try PostgreSQLBackend(url: address, password: password)
+        },
+    ]
+
+    /// Every engine, PostgreSQL first.
+    public static var all: [RemoteEngine] { registered }
+
+    /// The engine for a scheme.
+    public static func engine(scheme: String) -> RemoteEngine? { registered.first { $0.schemes.contains(scheme) } }
+
+    /// Adds an engine (once; at start, before any session connects).
+    public static func register(_ engine: RemoteEngine) {
+        guard !registered.contains(where: { $0.schemes == engine.schemes }) else { return }
+        registered.append(engine)
+    }
+}
