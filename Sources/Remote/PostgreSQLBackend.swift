@@ -80,7 +80,8 @@ public final class PostgreSQLBackend: SQLBackend, @unchecked Sendable {
             let (type, exact) = Self.klyngeType(typeName)
             let qualified = "\(schema).\(name)"
             if out.last?.qualifiedName != qualified {
-                out.append(RemoteRelation(dataset: name, sql: "\(dialect.quote(schema)).\(dialect.quote(name))", qualifiedName: qualified,
+                // Tables of `public` under their own names, others as schema_table.
+                out.append(RemoteRelation(dataset: schema == "public" ? name : "\(schema)_\(name)", sql: "\(dialect.quote(schema)).\(dialect.quote(name))", qualifiedName: qualified,
                                           isView: kind == "v" || kind == "m", columns: []))
             }
             out[out.count - 1].columns.append(RemoteRelation.Column(name: column, type: type, engineType: typeName, exact: exact))

@@ -47,8 +47,7 @@ extension Session {
             throw Diagnostic("cannot read the tables of \(name.text): \(error)", at: urlRange)
         }
         for var relation in found {
-            let schema = relation.qualifiedName.split(separator: ".").first.map(String.init) ?? "public"
-            var dataset = schema == "public" ? relation.dataset : "\(schema)_\(relation.dataset)"
+            var dataset = relation.dataset
             if taken.contains(dataset) || relations[dataset] != nil {
                 let wanted = dataset
                 dataset = "\(name.text)_\(dataset)"

@@ -2,6 +2,7 @@ import Foundation
 import Query
 import Shell
 import Tabular
+import SparkConnect
 import TestSupport
 
 /// The databases the remote tests use, on the test run's throwaway PostgreSQL server: `demo`
@@ -69,9 +70,9 @@ enum RemoteFixture {
     }
 
     /// A session connected to a database as `pg`, nothing loaded.
-    static func connected(_ url: String) throws -> Session {
+    static func connected(_ url: String, as name: String = "pg") throws -> Session {
         let session = session()
-        let outcomes = session.execute("connect pg \"\(url)\"")
+        let outcomes = session.execute("connect \(name) \"\(url)\"")
         guard outcomes.errors.isEmpty else { throw PostgresServer.ServerError(message: "\(outcomes.errors.map(\.message))") }
         return session
     }
@@ -95,6 +96,12 @@ enum RemoteFixture {
     /// A table copied into a database through a CSV file (nulls unquoted and empty, text quoted).
     static func copy(_ table: Table, as name: String, into database: String, on server: PostgresServer) throws {
         try server.psql(createTable(name, table.schema), database: database)
+        let file = try csvFile(table, name)
+        try server.psql("\\copy \"\(name)\" FROM '\(file.path)' WITH (FORMAT csv)", database: database)
+    }
+
+    /// A table as a CSV file without a header: nulls unquoted and empty, text quoted with "" inside.
+    static func csvFile(_ table: Table, _ name: String) throws -> URL {
         var csv = ""
         for r in 0..<table.rowCount {
             csv += table.columns.map { c -> String in
@@ -108,7 +115,7 @@ enum RemoteFixture {
         }
         let file = TestEnvironment.temporaryFolder("copy").appendingPathComponent("\(name).csv")
         try csv.write(to: file, atomically: true, encoding: .utf8)
-        try server.psql("\\copy \"\(name)\" FROM '\(file.path)' WITH (FORMAT csv)", database: database)
+        return file
     }
 
     /// Where two results differ, or nil: same columns, types and rows; whole numbers, text, dates
@@ -129,5 +136,65 @@ enum RemoteFixture {
             }
         }
         return nil
+    }
+
+    // MARK: Spark
+
+    /// The Spark Connect server, or nil where pyspark or Java is missing.
+    static var spark: SparkServer? { try? SparkServer.shared.get() }
+
+    /// Spark's type names for klynge's types.
+    static func sparkColumns(_ schema: Schema) -> String {
+        schema.map { f -> String in
+            let type: String
+            switch f.type {
+            case .integer: type = "BIGINT"
+            case .decimal: type = "DOUBLE"
+            case .text: type = "STRING"
+            case .date: type = "DATE"
+            case .boolean: type = "BOOLEAN"
+            }
+            return "`\(f.name)` \(type)"
+        }.joined(separator: ", ")
+    }
+
+    /// A Parquet table in a Spark database made from a CSV file read with the given schema.
+    static func sparkTable(_ name: String, schema: Schema, csv: URL, header: Bool, database: String, on backend: SparkConnectBackend) throws {
+        _ = try backend.query("CREATE TEMPORARY VIEW `\(database)_\(name)_csv` (\(sparkColumns(schema))) USING csv OPTIONS (path '\(csv.path)', header '\(header)', escape '\"', multiLine 'true', mode 'FAILFAST')", types: nil)
+        _ = try backend.query("CREATE TABLE `\(database)`.`\(name)` USING parquet AS SELECT * FROM `\(database)_\(name)_csv`", types: nil)
+    }
+
+    /// The `demo` database on Spark: the demo datasets as Parquet tables.
+    static let sparkDemoURL: Result<String, Error> = Result {
+        guard let spark else { throw PostgresServer.ServerError(message: "no Spark server") }
+        let backend = try SparkConnectBackend(address: spark.url)
+        defer { backend.close() }
+        _ = try backend.query("CREATE DATABASE IF NOT EXISTS demo", types: nil)
+        for (name, table) in demoDatasets.sorted(by: { $0.key < $1.key }) {
+            try sparkTable(name, schema: table.schema, csv: try csvFile(table, "spark-\(name)"), header: false, database: "demo", on: backend)
+        }
+        return spark.url + "/;database=demo"
+    }
+
+    /// The `bench` database on Spark: the generator's 1M billing and practices as Parquet tables.
+    static let sparkBenchURL: Result<String, Error> = Result {
+        guard let spark else { throw PostgresServer.ServerError(message: "no Spark server") }
+        let folder = try benchFolder.get()
+        let session = RemoteFixture.session(in: folder)
+        _ = session.execute("load billing \"billing.csv\"\nload practices \"practices.csv\"")
+        let backend = try SparkConnectBackend(address: spark.url)
+        defer { backend.close() }
+        _ = try backend.query("CREATE DATABASE IF NOT EXISTS bench", types: nil)
+        for name in ["billing", "practices"] {
+            guard let table = session.datasets[name] else { throw PostgresServer.ServerError(message: "could not load \(name).csv") }
+            try sparkTable(name, schema: table.schema, csv: folder.appendingPathComponent("\(name).csv"), header: true, database: "bench", on: backend)
+        }
+        return spark.url + "/;database=bench"
+    }
+
+    /// A session connected to a Spark database as `spark`, with Spark Connect registered.
+    static func connectedToSpark(_ url: String) throws -> Session {
+        SparkConnectBackend.register()
+        return try connected(url, as: "spark")
     }
 }
