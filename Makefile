@@ -7,14 +7,15 @@
 # With python3 present, the Python packages the tests use come from PyPI when missing: numpy (the
 # data generator in ../shared/bench), duckdb (the peer the tests compare answers with) and openpyxl
 # (reads back the Excel workbooks klynge writes), python-pptx and openxml-audit (read and validate
-# the decks klynge writes). `make test` also installs chromium (headless: the tests screenshot a
+# the decks klynge writes), pyspark (its jars are the Spark Connect server the tests start; klynge
+# itself talks to Spark in Swift, with no Python at run time). `make test` also installs chromium (headless: the tests screenshot a
 # notebook's HTML report), LibreOffice Impress and poppler-utils (the tests render every kind of
 # deck to pictures), and PostgreSQL's server (the tests start a throwaway one on 127.0.0.1 and run
-# the same pipelines in memory and pushed down to it). The server is a test dependency only:
-# `make run` builds against libpq and never needs a server on this machine.
+# the same pipelines in memory and pushed down to it), and Java 17 (for the Spark Connect server).
+# The servers are test dependencies only: `make run` builds against libpq and needs neither.
 PYTHON ?= python3
 # pip name[==version][:module to import when it differs]
-PY_TEST_PACKAGES = numpy duckdb==2.0.0 openpyxl python-pptx==1.0.2:pptx openxml-audit==0.8.0:openxml_audit
+PY_TEST_PACKAGES = numpy duckdb==2.0.0 openpyxl python-pptx==1.0.2:pptx openxml-audit==0.8.0:openxml_audit pyspark==4.3.0
 SWIFT ?= swift
 .PHONY: run test build deps pydeps testdeps bench bench-remote clean fuzz-build fuzz asan
 
@@ -51,6 +52,7 @@ testdeps:
 	command -v soffice >/dev/null || missing="$$missing libreoffice-impress"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v java >/dev/null || missing="$$missing openjdk-17-jre-headless"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing (the report screenshot and deck rendering tests)"; \
 	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
@@ -58,11 +60,14 @@ testdeps:
 	    || echo "could not install$$missing; the tests that need them skip"; \
 	fi
 
+# SPARK=1 builds klynge with Spark Connect (sc://): grpc-swift-2 and its packages, about six minutes
+# the first time on two cores, so the default build leaves them out.
+TRAITS = $(if $(SPARK),--traits Spark,)
 build: deps
-	$(SWIFT) build -c release --product klynge
+	$(SWIFT) build -c release --product klynge $(TRAITS)
 
 run: build
-	$$($(SWIFT) build -c release --show-bin-path)/klynge --demo
+	$$($(SWIFT) build -c release --show-bin-path $(TRAITS))/klynge --demo
 
 # The end-to-end tests drive the release binary (KLYNGE_BIN); unit tests build in debug. The tests
 # get their own state, config and cache folders, so they never touch your export log, pseudonym key or load cache.
@@ -85,9 +90,9 @@ bench: build
 	done
 	$(PYTHON) Bench/bench.py --klynge $$($(SWIFT) build -c release --show-bin-path)/klynge --rows $(BENCH_ROWS) --runs $(BENCH_RUNS)
 
-# Q2 in memory and pushed down to a throwaway PostgreSQL (Bench/remote.py), side by side. Not part of
-# `make test`; needs PostgreSQL's server (installed by `make test`'s testdeps step).
-bench-remote: build testdeps
+# Q2 in memory and pushed down to a throwaway PostgreSQL and (with SPARK=1, pyspark and Java) a
+# throwaway Spark Connect server (Bench/remote.py), side by side. Not part of `make test`.
+bench-remote: build testdeps pydeps
 	$(PYTHON) Bench/remote.py --klynge $$($(SWIFT) build -c release --show-bin-path)/klynge --rows $(BENCH_ROWS) --runs $(BENCH_RUNS)
 
 # Coverage-guided fuzzing (Fuzz/README.md): not part of `make test`.

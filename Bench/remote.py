@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""`make bench-remote`: Q2 in memory and pushed down to PostgreSQL, side by side, in one run.
+"""`make bench-remote`: Q2 in memory, pushed down to PostgreSQL and to Spark, side by side, in one run.
 
-    python3 Bench/remote.py --klynge .build/release/klynge [--rows 10000000] [--runs 3] [--url postgresql://…]
+    python3 Bench/remote.py --klynge .build/release/klynge [--rows 10000000] [--runs 3] [--url postgresql://…] [--no-spark]
 
 Without --url it starts a throwaway PostgreSQL on 127.0.0.1 and a free port (initdb into a
 temporary folder; as the `postgres` user when run as root), loads the generator's billing.csv and
@@ -12,7 +12,11 @@ Rounds alternate the ways of answering Q2, each in a fresh klynge process:
 - in memory, hot: Q2 on the loaded tables (`.timer`, one process, repeated);
 - pushed down: `connect` and Q2 as one pipeline from the database table, one process;
 - pushed down, hot: the same pipeline repeated in one connected process (`.timer`);
-- psql: the SQL klynge generates (`.sql`), run by psql, for the engine's own time.
+- psql: the SQL klynge generates (`.sql`), run by psql, for the engine's own time;
+- on Spark (when pyspark and Java are installed and klynge was built with the Spark trait): a
+  throwaway Spark Connect server (`local[2]`, 127.0.0.1), the CSV files converted once into Parquet
+  tables (not counted; through Spark Connect's gRPC from Python, with pyspark's generated
+  messages), then `connect` + Q2 in one process, and Q2 again on the connection.
 
 Every answer is checked against the in-memory one. Prints one table of medians.
 """
@@ -96,6 +100,81 @@ def load_tables(url, data):
     return time.time() - started
 
 
+class Spark:
+    """A throwaway Spark Connect server (pyspark's jars, Java 17), stopped by its PID."""
+
+    def __init__(self):
+        import pyspark
+        self.home = os.path.dirname(pyspark.__file__)
+        self.folder = tempfile.mkdtemp(prefix="klynge-bench-spark-")
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        log = open(os.path.join(self.folder, "log"), "w")
+        self.process = subprocess.Popen(
+            [os.path.join(self.home, "bin", "spark-submit"), "--class", "org.apache.spark.sql.connect.service.SparkConnectServer",
+             "--master", "local[2]", "--conf", "spark.connect.grpc.binding.address=127.0.0.1",
+             "--conf", f"spark.connect.grpc.binding.port={self.port}", "--conf", "spark.ui.enabled=false",
+             "--conf", f"spark.sql.warehouse.dir={self.folder}/warehouse", "--conf", "spark.sql.session.timeZone=UTC",
+             "--conf", "spark.driver.memory=4g"],
+            env={**os.environ, "SPARK_HOME": self.home, "SPARK_LOCAL_IP": "127.0.0.1"},
+            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, cwd=self.folder)
+        for _ in range(600):
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", self.port)) == 0:
+                    break
+            time.sleep(0.2)
+        self.url = f"sc://127.0.0.1:{self.port}"
+
+    def sql(self, statements):
+        """Runs SQL statements in one Spark Connect session (pyspark's messages over grpcio)."""
+        import importlib
+        import types
+        import uuid
+        import grpc
+        base = os.path.join(self.home, "sql", "connect")
+        for name, path in [("pyspark.sql.connect", base), ("pyspark.sql.connect.proto", os.path.join(base, "proto"))]:
+            module = types.ModuleType(name)
+            module.__path__ = [path]
+            sys.modules.setdefault(name, module)
+        pb = importlib.import_module("pyspark.sql.connect.proto.base_pb2")
+        stubs = importlib.import_module("pyspark.sql.connect.proto.base_pb2_grpc")
+        stub = stubs.SparkConnectServiceStub(grpc.insecure_channel(f"127.0.0.1:{self.port}"))
+        session = str(uuid.uuid4())
+        for statement in statements:
+            request = pb.ExecutePlanRequest(session_id=session, user_context=pb.UserContext(user_id="bench"))
+            request.plan.root.sql.query = statement
+            for _ in stub.ExecutePlan(request):
+                pass
+
+    def load(self, data):
+        started = time.time()
+        schemas = {"billing": "practice_id STRING, patient_id STRING, service_date DATE, service_code STRING, count BIGINT, fee DOUBLE",
+                   "practices": "practice_id STRING, practice_name STRING, cluster STRING, listed_patients BIGINT, municipality STRING"}
+        statements = []
+        for name, schema in schemas.items():
+            statements += [f"CREATE TEMPORARY VIEW {name}_csv ({schema}) USING csv OPTIONS (path '{os.path.join(data, name + '.csv')}', header 'true')",
+                           f"CREATE TABLE {name} USING parquet AS SELECT * FROM {name}_csv"]
+        self.sql(statements)
+        return time.time() - started
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def has_spark(binary):
+    """Whether pyspark and Java are here and klynge was built with Spark Connect."""
+    if subprocess.run([sys.executable, "-c", "import pyspark, grpc"], capture_output=True).returncode != 0 or not shutil.which("java"):
+        return False
+    probe = subprocess.run([binary, "-c", 'connect s "sc://127.0.0.1:1"'], capture_output=True, text=True)
+    return "built without Spark Connect" not in probe.stderr
+
+
 def klynge(binary, lines, folder):
     """Runs klynge on the lines in one process; wall seconds, the CSV rows printed, and stderr."""
     started = time.time()
@@ -119,17 +198,25 @@ def main():
     ap.add_argument("--rows", type=int, default=10_000_000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--url", help="an existing PostgreSQL database to load the data into (default: a throwaway server)")
+    ap.add_argument("--no-spark", action="store_true", help="leave Spark out")
     a = ap.parse_args()
     binary = os.path.abspath(a.klynge)
     data = ensure_data(a.rows)
     server = None if a.url else Server()
     url = a.url or server.url
+    spark = None
     try:
         print(f"loading {a.rows:,} rows into PostgreSQL …", file=sys.stderr, flush=True)
         copy_seconds = load_tables(url, data)
+        if not a.no_spark and has_spark(binary):
+            print(f"loading {a.rows:,} rows into Spark (Parquet) …", file=sys.stderr, flush=True)
+            spark = Spark()
+            spark_seconds = spark.load(data)
         loads = ['set cache off', f'load billing "{data}/billing.csv"', f'load practices "{data}/practices.csv"']
         connect = [f'connect pg "{url}"']
         times = {k: [] for k in ("memory cold", "memory hot", "pushed down", "pushed down hot", "psql")}
+        if spark:
+            times.update({"spark": [], "spark hot": []})
         answers = {}
         sql = klynge(binary, connect + [".sql " + Q2], data)[1]
         sql = sql[:sql.rindex(";")] if ";" in sql else sql
@@ -147,19 +234,29 @@ def main():
             started = time.time()
             psql(url, "-At", "-c", sql, capture=True)
             times["psql"].append(time.time() - started)
+            if spark:
+                on_spark = [f'connect pg "{spark.url}"']
+                wall, out, _ = klynge(binary, on_spark + [Q2], data)
+                times["spark"].append(wall)
+                answers["spark"] = answer(out)
+                _, out, err = klynge(binary, on_spark + ["set timer on"] + [Q2] * 4, data)
+                times["spark hot"].append(statistics.median([float(t) for t in re.findall(r"time: ([0-9.]+) s", err)][1:]))
             print(f"round {round_ + 1} of {a.runs} done", file=sys.stderr, flush=True)
-        same = answers["memory"] == answers["pushed down"] and len(answers["memory"]) > 0
-        print(f"\nQ2 on {a.rows:,} billing rows; {os.cpu_count()} cores; PostgreSQL loaded by \\copy in {copy_seconds:.1f} s (not counted)")
+        same = all(answers[k] == answers["memory"] for k in answers) and len(answers["memory"]) > 0
+        print(f"\nQ2 on {a.rows:,} billing rows; {os.cpu_count()} cores; PostgreSQL loaded by \\copy in {copy_seconds:.1f} s"
+              + (f", Spark's Parquet tables made in {spark_seconds:.1f} s" if spark else "") + " (not counted)")
         print("| way | median s | runs |")
         print("|---|---|---|")
         for k, v in times.items():
             print(f"| {k} | {statistics.median(v):.3f} | {', '.join(f'{x:.3f}' for x in v)} |")
-        print(f"\nanswers: {'identical' if same else 'DIFFERENT'} ({len(answers['memory'])} practices)")
+        print(f"\nanswers: {'identical' if same else 'DIFFERENT'} in {', '.join(answers)} ({len(answers['memory'])} practices)")
         if not same:
             sys.exit(1)
     finally:
         if server:
             server.stop()
+        if spark:
+            spark.stop()
 
 
 if __name__ == "__main__":

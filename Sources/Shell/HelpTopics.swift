@@ -33,7 +33,7 @@ public enum HelpTopics {
       PIPELINE                       run and show it; the result becomes _
       export PIPELINE to "PATH" [as csv|excel|json|markdown]
       set NAME VALUE                 settings: {settings} (.help settings)
-      connect NAME "postgresql://…"  a database's tables as datasets; pipelines on them run there (.help databases)
+      connect NAME "postgresql://…"  a database's tables as datasets (or "sc://host:15002" for Spark); pipelines on them run there
       load NAME from CONN "SQL"      a query's result as a dataset · disconnect NAME
 
     A pipeline starts from a dataset and flows through stages joined by |:
@@ -56,6 +56,10 @@ public enum HelpTopics {
       Attaches a PostgreSQL database (and engines that speak its protocol). Its tables and views
       become datasets without being read (.datasets, .schema NAME, Tab). The password comes from
       PGPASSWORD, ~/.pgpass, or a prompt that does not echo; it is never shown, saved or logged.
+    connect NAME "sc://host:15002[/;database=NAME][;token=…][;use_ssl=true]"
+      Attaches Spark through Spark Connect (a build made with `make run SPARK=1`): the current
+      database's tables become datasets. A token comes from the address, SPARK_CONNECT_TOKEN or
+      a prompt, and is never shown or kept.
     disconnect NAME
 
     A pipeline that starts from a database table runs there as one SQL statement, one CTE per stage

@@ -2,11 +2,18 @@ import ArgumentParser
 import Foundation
 import Output
 import Shell
+#if Spark
+import SparkConnect
+#endif
 
 /// Sends `klynge run …` to the notebook runner and everything else to the shell command.
 @main
 enum Main {
     static func main() {
+        #if Spark
+        // A build with the Spark trait (`make run SPARK=1`) connects to sc:// addresses too.
+        SparkConnectBackend.register()
+        #endif
         let arguments = Array(CommandLine.arguments.dropFirst())
         if arguments.first == "run" { RunCommand.main(Array(arguments.dropFirst())) } else { Klynge.main(arguments) }
     }

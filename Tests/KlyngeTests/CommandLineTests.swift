@@ -16,6 +16,19 @@ struct CommandLineTests {
         #expect(r.stderr.contains("loaded r: 3 rows × 2 columns"))
     }
 
+    /// `make run` builds klynge without Spark Connect (its gRPC packages take minutes to build): an
+    /// sc:// address says how to get a build that has it; anything else says what addresses work.
+    @Test func addressesKlyngeCannotConnectToSayWhatWorks() throws {
+        let r = try TestEnvironment.run(klynge, ["-c", "connect s \"sc://127.0.0.1:1\"", "-c", "connect m \"mysql://me:hemmelig@db/x\""])
+        #expect(r.status == 1)
+        let built = r.stderr.contains("error: this klynge was built without Spark Connect (sc://)")
+        #expect(built || r.stderr.contains("error: cannot connect s:"), "\(r.stderr)")
+        if built { #expect(r.stderr.contains("build it with `make run SPARK=1`")) }
+        #expect(r.stderr.contains("error: klynge cannot connect to 'mysql://me:***@db/x'"))
+        #expect(r.stderr.contains("\"postgresql://user@host:5432/database\""))
+        #expect(!r.stderr.contains("hemmelig"))
+    }
+
     @Test func exitStatusIsOneWhenAnyStatementFails() throws {
         let r = try TestEnvironment.run(klynge, ["--demo", "-c", "practices | take 1", "-c", "practices | where nope == 1", "--format", "json"])
         #expect(r.status == 1)

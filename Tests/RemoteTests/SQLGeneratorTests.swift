@@ -22,7 +22,7 @@ import Testing
     static let codes = Table.from(names: ["service_code", "label"], types: [.text, .text], rows: [[.text("0130"), .text("it's palliation")], [.text("0421"), .null]])
 
     /// The SQL of a pipeline, with the statement and the lines on where each stage runs.
-    static func sql(_ pipeline: String) throws -> String {
+    static func sql(_ pipeline: String, dialect: SQLDialect = PostgreSQLDialect()) throws -> String {
         let session = Session(plugins: BuiltInPlugins.all)
         session.define("codes", codes, origin: "test")
         guard case .pipeline(let syntax) = try Parser.parse(pipeline, stages: session.stages) else { throw Diagnostic("not a pipeline") }
@@ -30,7 +30,11 @@ import Testing
         catalog.datasets["billing"] = billing.schema
         catalog.datasets["practices"] = practices.schema
         let plan = try Planner(catalog: catalog, stages: session.stages).plan(syntax)
-        let generator = SQLGenerator(dialect: PostgreSQLDialect(), relations: ["billing": billing, "practices": practices], localTables: ["codes": codes])
+        // The tables' names in the engine are spelt by the engine's dialect, as its backend reads them.
+        var (b, p) = (billing, practices)
+        b.sql = dialect.quote(dialect is SparkDialect ? "default" : "public") + "." + dialect.quote("billing")
+        p.sql = dialect.quote(dialect is SparkDialect ? "default" : "public") + "." + dialect.quote("practices")
+        let generator = SQLGenerator(dialect: dialect, relations: ["billing": b, "practices": p], localTables: ["codes": codes])
         let query = try generator.generate(plan)
         return query.statement(limit: 1001) + "\n-- pushed \(query.pushed) of \(plan.stages.count)" + (query.localReason.map { "; \($0)" } ?? "")
     }
@@ -190,6 +194,53 @@ extension SQLGeneratorTests {
             SELECT "practice_id", "service_date", "service_code", "count", "fee" FROM s0_scan
             LIMIT 1001
             -- pushed 0 of 2; where: text(decimal) (the engine writes decimals its own way) has no postgresql form
+            """#)
+    }
+}
+
+extension SQLGeneratorTests {
+    /// Spark: backticks, no collation (Spark's binary order is code-point order), NULLS LAST written out.
+    @Test func sparkSummarizeJoinSort() throws {
+        #expect(try Self.sql("billing | where service_code in (\"0130\", \"0421\") and year(service_date) == 2023 | summarize services = sum(count), median_fee = median(fee) by practice_id | join practices on practice_id | sort cluster, services desc", dialect: SparkDialect()) == #"""
+            WITH s0_scan AS (
+              SELECT `practice_id`, `service_date`, CAST(`service_code` AS STRING) AS `service_code`, CAST(`count` AS BIGINT) AS `count`, `fee` FROM `default`.`billing`
+            ),
+            s1_where AS (
+              SELECT * FROM s0_scan WHERE ((`service_code` IN ('0130', '0421')) AND (CAST(EXTRACT(YEAR FROM `service_date`) AS BIGINT) = 2023))
+            ),
+            s2_summarize AS (
+              SELECT `practice_id`, CAST(SUM(`count`) AS BIGINT) AS `services`, PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY `fee`) AS `median_fee`, ROW_NUMBER() OVER (ORDER BY `practice_id` ASC NULLS LAST) AS `_row` FROM s1_where GROUP BY `practice_id`
+            ),
+            s3_join AS (
+              SELECT l.`practice_id`, l.`services`, l.`median_fee`, r.`cluster` AS `cluster`, r.`listed_patients` AS `listed_patients`, l.`_row` FROM s2_summarize AS l JOIN (SELECT `practice_id`, `cluster`, `listed_patients` FROM `default`.`practices`) AS r ON l.`practice_id` = r.`practice_id`
+            ),
+            s4_sort AS (
+              SELECT `practice_id`, `services`, `median_fee`, `cluster`, `listed_patients`, ROW_NUMBER() OVER (ORDER BY `cluster` ASC NULLS LAST, `services` DESC NULLS LAST, `_row`) AS `_row` FROM s3_join
+            )
+            SELECT `practice_id`, `services`, `median_fee`, `cluster`, `listed_patients` FROM s4_sort ORDER BY `_row`
+            LIMIT 1001
+            -- pushed 4 of 4
+            """#)
+    }
+
+    /// Spark: backslash escapes in literals, CONCAT_WS for null-skipping concat, DATEDIFF, DAYOFWEEK_ISO, a cast that truncates, rounding in doubles.
+    @Test func sparkTextAndDates() throws {
+        #expect(try Self.sql("billing | join codes on service_code | derive label = concat(label, \" \\\\ it's\"), days = service_date - @2023-01-01, wd = weekday(service_date), whole = integer(fee), r = round(fee, 1) | select label, days, wd, whole, r", dialect: SparkDialect()) == #"""
+            WITH s0_scan AS (
+              SELECT `practice_id`, `service_date`, CAST(`service_code` AS STRING) AS `service_code`, CAST(`count` AS BIGINT) AS `count`, `fee` FROM `default`.`billing`
+            ),
+            s1_join AS (
+              SELECT l.`practice_id`, l.`service_date`, l.`service_code`, l.`count`, l.`fee`, r.`label` AS `label` FROM s0_scan AS l JOIN (SELECT * FROM (VALUES ('0130', 'it\'s palliation'), ('0421', CAST(NULL AS STRING))) AS v(`service_code`, `label`)) AS r ON l.`service_code` = r.`service_code`
+            ),
+            s2_derive AS (
+              SELECT `practice_id`, `service_date`, `service_code`, `count`, `fee`, CONCAT_WS('', `label`, ' \\ it\'s') AS `label`, CAST(DATEDIFF(`service_date`, DATE '2023-01-01') AS BIGINT) AS `days`, CAST(EXTRACT(DAYOFWEEK_ISO FROM `service_date`) AS BIGINT) AS `wd`, CAST(`fee` AS BIGINT) AS `whole`, (CASE WHEN ABS((`fee` * POWER(CAST(10 AS DOUBLE), CAST(1 AS DOUBLE)))) >= 4503599627370496 THEN `fee` ELSE SIGN((`fee` * POWER(CAST(10 AS DOUBLE), CAST(1 AS DOUBLE)))) * (CASE WHEN ABS((`fee` * POWER(CAST(10 AS DOUBLE), CAST(1 AS DOUBLE)))) - CAST(FLOOR(ABS((`fee` * POWER(CAST(10 AS DOUBLE), CAST(1 AS DOUBLE))))) AS DOUBLE) >= 0.5 THEN CAST(CEIL(ABS((`fee` * POWER(CAST(10 AS DOUBLE), CAST(1 AS DOUBLE))))) AS DOUBLE) ELSE CAST(FLOOR(ABS((`fee` * POWER(CAST(10 AS DOUBLE), CAST(1 AS DOUBLE))))) AS DOUBLE) END) / POWER(CAST(10 AS DOUBLE), CAST(1 AS DOUBLE)) END) AS `r` FROM s1_join
+            ),
+            s3_select AS (
+              SELECT `label`, `days`, `wd`, `whole`, `r` FROM s2_derive
+            )
+            SELECT `label`, `days`, `wd`, `whole`, `r` FROM s3_select
+            LIMIT 1001
+            -- pushed 3 of 3
             """#)
     }
 }
