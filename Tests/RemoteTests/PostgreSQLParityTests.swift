@@ -106,17 +106,19 @@ struct PostgreSQLParityTests {
 
     @Test(.enabled(if: TestEnvironment.shared != nil && TestEnvironment.pythonWithNumpy != nil, "needs ../shared and python3 with numpy"))
     func benchQuestionsGiveTheSameResults() throws {
-        let url = try RemoteFixture.benchURL.get()
-        let folder = try RemoteFixture.benchFolder.get()
-        let memory = RemoteFixture.session(in: folder)
-        #expect(memory.execute("load billing \"billing.csv\"\nload practices \"practices.csv\"").errors.isEmpty)
-        let remote = try RemoteFixture.connected(url)
-        for statement in Self.benchStatements { Self.compare(statement, memory: memory, remote: remote) }
-        // The pipelines did run in the database: only the per-practice rows came back.
+        try Self.benchParity(try RemoteFixture.connected(try RemoteFixture.benchURL.get()), connection: "pg")
+    }
+
+    /// The bench statements in memory (the 1M CSV files) and on a connected session; Q2 as one
+    /// pipeline must have run in the database (its trace shows the SQL step).
+    static func benchParity(_ remote: Session, connection: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let memory = RemoteFixture.session(in: try RemoteFixture.benchFolder.get())
+        #expect(memory.execute("load billing \"billing.csv\"\nload practices \"practices.csv\"").errors.isEmpty, sourceLocation: sourceLocation)
+        for statement in benchStatements { compare(statement, memory: memory, remote: remote, sourceLocation: sourceLocation) }
         _ = remote.execute("set trace on")
-        let traced = remote.execute(Self.benchStatements[6]).infos.joined(separator: "\n")
-        #expect(traced.contains("pg: sql"))
-        #expect(!traced.contains("1000000 rows"))
+        let traced = remote.execute(benchStatements[6]).infos.joined(separator: "\n")
+        #expect(traced.contains("\(connection): sql"), sourceLocation: sourceLocation)
+        #expect(!traced.contains("1000000 rows"), sourceLocation: sourceLocation)
     }
 
     /// A stage that cannot be split runs here on the rows fetched, and says how many.

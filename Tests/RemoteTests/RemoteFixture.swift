@@ -1,5 +1,6 @@
 import Foundation
 import Query
+import Remote
 import Shell
 import Tabular
 import SparkConnect
@@ -79,18 +80,12 @@ enum RemoteFixture {
 
     /// `CREATE TABLE` with klynge's types in PostgreSQL's spelling.
     static func createTable(_ name: String, _ schema: Schema) -> String {
-        let columns = schema.map { f -> String in
-            let type: String
-            switch f.type {
-            case .integer: type = "BIGINT"
-            case .decimal: type = "DOUBLE PRECISION"
-            case .text: type = "TEXT"
-            case .date: type = "DATE"
-            case .boolean: type = "BOOLEAN"
-            }
-            return "\"\(f.name)\" \(type)"
-        }
-        return "CREATE TABLE \"\(name)\" (\(columns.joined(separator: ", ")));"
+        "CREATE TABLE \"\(name)\" (\(columns(schema, PostgreSQLDialect())));"
+    }
+
+    /// Column definitions in a dialect's spelling of klynge's types.
+    static func columns(_ schema: Schema, _ dialect: SQLDialect) -> String {
+        schema.map { "\(dialect.quote($0.name)) \(dialect.typeName($0.type))" }.joined(separator: ", ")
     }
 
     /// A table copied into a database through a CSV file (nulls unquoted and empty, text quoted).
@@ -143,24 +138,9 @@ enum RemoteFixture {
     /// The Spark Connect server, or nil where pyspark or Java is missing.
     static var spark: SparkServer? { try? SparkServer.shared.get() }
 
-    /// Spark's type names for klynge's types.
-    static func sparkColumns(_ schema: Schema) -> String {
-        schema.map { f -> String in
-            let type: String
-            switch f.type {
-            case .integer: type = "BIGINT"
-            case .decimal: type = "DOUBLE"
-            case .text: type = "STRING"
-            case .date: type = "DATE"
-            case .boolean: type = "BOOLEAN"
-            }
-            return "`\(f.name)` \(type)"
-        }.joined(separator: ", ")
-    }
-
     /// A Parquet table in a Spark database made from a CSV file read with the given schema.
     static func sparkTable(_ name: String, schema: Schema, csv: URL, header: Bool, database: String, on backend: SparkConnectBackend) throws {
-        _ = try backend.query("CREATE TEMPORARY VIEW `\(database)_\(name)_csv` (\(sparkColumns(schema))) USING csv OPTIONS (path '\(csv.path)', header '\(header)', escape '\"', multiLine 'true', mode 'FAILFAST')", types: nil)
+        _ = try backend.query("CREATE TEMPORARY VIEW `\(database)_\(name)_csv` (\(columns(schema, SparkDialect()))) USING csv OPTIONS (path '\(csv.path)', header '\(header)', escape '\"', multiLine 'true', mode 'FAILFAST')", types: nil)
         _ = try backend.query("CREATE TABLE `\(database)`.`\(name)` USING parquet AS SELECT * FROM `\(database)_\(name)_csv`", types: nil)
     }
 

@@ -25,15 +25,7 @@ struct SparkParityTests {
 
     @Test(.enabled(if: TestEnvironment.shared != nil && TestEnvironment.pythonWithNumpy != nil, "needs ../shared and python3 with numpy"))
     func benchQuestionsGiveTheSameResults() throws {
-        let url = try RemoteFixture.sparkBenchURL.get()
-        let folder = try RemoteFixture.benchFolder.get()
-        let memory = RemoteFixture.session(in: folder)
-        #expect(memory.execute("load billing \"billing.csv\"\nload practices \"practices.csv\"").errors.isEmpty)
-        let remote = try RemoteFixture.connectedToSpark(url)
-        for statement in PostgreSQLParityTests.benchStatements { PostgreSQLParityTests.compare(statement, memory: memory, remote: remote) }
-        _ = remote.execute("set trace on")
-        let traced = remote.execute(PostgreSQLParityTests.benchStatements[6]).infos.joined(separator: "\n")
-        #expect(traced.contains("spark: sql"))
+        try PostgreSQLParityTests.benchParity(try RemoteFixture.connectedToSpark(try RemoteFixture.sparkBenchURL.get()), connection: "spark")
     }
 
     @Test func palliationNotebookCells() throws {

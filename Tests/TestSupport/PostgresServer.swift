@@ -151,13 +151,7 @@ public final class PostgresServer: @unchecked Sendable {
             guard let server = PostgresServer.running else { return }
             server.stop()
         }
-        let watchdog = Process()
-        watchdog.executableURL = URL(fileURLWithPath: "/bin/sh")
-        watchdog.arguments = ["-c", "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; kill -INT \(pid) 2>/dev/null; sleep 5; rm -rf '\(folder.path)'"]
-        watchdog.standardInput = FileHandle.nullDevice
-        watchdog.standardOutput = FileHandle.nullDevice
-        watchdog.standardError = FileHandle.nullDevice
-        try? watchdog.run()
+        Watchdog.watch(server: pid, signal: "INT", cleanup: "sleep 5; rm -rf '\(folder.path)'")
     }
 
     nonisolated(unsafe) static var running: PostgresServer?

@@ -96,18 +96,13 @@ public final class SparkServer: @unchecked Sendable {
 
     nonisolated(unsafe) static var running: SparkServer?
 
+    /// Stops the server by its PID when this process exits, or from a watchdog if it dies.
     func guardLifetime() {
         SparkServer.running = self
         atexit {
             SparkServer.running?.stop()
         }
-        let watchdog = Process()
-        watchdog.executableURL = URL(fileURLWithPath: "/bin/sh")
-        watchdog.arguments = ["-c", "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; kill -TERM \(pid) 2>/dev/null"]
-        watchdog.standardInput = FileHandle.nullDevice
-        watchdog.standardOutput = FileHandle.nullDevice
-        watchdog.standardError = FileHandle.nullDevice
-        try? watchdog.run()
+        Watchdog.watch(server: pid, signal: "TERM")
     }
 
     /// Stops the server by its PID (SIGTERM; it exits in about 3 s) and waits for it.
