@@ -1,3 +1,4 @@
+import Foundation
 import Remote
 
 /// A kind of database `connect` reaches, by the scheme of its address: PostgreSQL is built in;
@@ -27,6 +28,8 @@ public struct RemoteEngine: Sendable {
 
 /// The engines `connect` knows.
 public enum RemoteEngines {
+    // Registration may come from several threads at once (tests run in parallel): one lock.
+    private static let lock = NSLock()
     nonisolated(unsafe) private static var registered: [RemoteEngine] = [
         RemoteEngine(schemes: ["postgresql", "postgres"], example: "\"postgresql://user@host:5432/database\"", secret: "password",
                      secretSources: "set PGPASSWORD, put it in ~/.pgpass") { (address, password) throws(RemoteError) -> SQLBackend in
@@ -35,14 +38,16 @@ public enum RemoteEngines {
     ]
 
     /// Every engine, PostgreSQL first.
-    public static var all: [RemoteEngine] { registered }
+    public static var all: [RemoteEngine] { lock.withLock { registered } }
 
     /// The engine for a scheme.
-    public static func engine(scheme: String) -> RemoteEngine? { registered.first { $0.schemes.contains(scheme) } }
+    public static func engine(scheme: String) -> RemoteEngine? { all.first { $0.schemes.contains(scheme) } }
 
-    /// Adds an engine (once; at start, before any session connects).
+    /// Adds an engine (a second registration of the same schemes changes nothing).
     public static func register(_ engine: RemoteEngine) {
-        guard !registered.contains(where: { $0.schemes == engine.schemes }) else { return }
-        registered.append(engine)
+        lock.withLock {
+            guard !registered.contains(where: { $0.schemes == engine.schemes }) else { return }
+            registered.append(engine)
+        }
     }
 }
