@@ -176,6 +176,12 @@ struct SQLExpressions {
         e.type == type ? s : dialect.cast(s, to: type)
     }
 
+    /// `SUM` with klynge's types: whole numbers stay 64-bit (PostgreSQL's SUM of BIGINT is NUMERIC),
+    /// anything else is summed as doubles.
+    func sum(_ e: BoundExpr, _ env: [String]) throws(Unpushable) -> String {
+        e.type == .integer ? dialect.cast("SUM(\(try sql(e, env)))", to: .integer) : "SUM(\(try double(e, env)))"
+    }
+
     /// One aggregate call of `summarize`.
     func aggregate(_ call: AggregateCall, _ env: [String]) throws(Unpushable) -> String {
         guard let argument = call.argument else { return "COUNT(*)" }
@@ -183,7 +189,7 @@ struct SQLExpressions {
         switch call.function.name {
         case "count": return "COUNT(\(x))"
         case "count_distinct": return "COUNT(DISTINCT \(x))"
-        case "sum": return call.type == .integer ? dialect.cast("SUM(\(x))", to: .integer) : "SUM(\(try double(argument, env)))"
+        case "sum": return try sum(argument, env)
         case "mean": return "AVG(\(try double(argument, env)))"
         case "median": return dialect.quantile(try double(argument, env), 0.5)
         case "quantile": return dialect.quantile(try double(argument, env), call.parameter ?? 0.5)

@@ -293,7 +293,7 @@ public struct SQLGenerator {
             guard let e = call.expressions[key] else { continue }
             let s = try expressions.sql(e, env)
             let name = "sum_" + (key.isEmpty ? "x" : key)
-            list.append((e.type == .integer ? dialect.cast("SUM(\(s))", to: .integer) : "SUM(\(try expressions.double(e, env)))") + " AS \(q(name))")
+            list.append("\(try expressions.sum(e, env)) AS \(q(name))")
             // Nulls, negatives and zeros are each summed apart from the positive values, so the
             // stage still sees a missing count, a negative count or a zero denominator, and says so.
             group.append("(CASE WHEN \(s) IS NULL THEN 0 WHEN \(s) < 0 THEN 1 WHEN \(s) = 0 THEN 2 ELSE 3 END)")
