@@ -5,12 +5,9 @@ import Testing
 /// Text columns are encoded from the file's bytes, with `String`'s notion of equal values.
 @Suite struct ByteDictionaryTests {
     func encode(_ values: [[UInt8]?]) -> TextStorage {
-        var d = ByteDictionary(rows: values.count)
-        for v in values {
-            guard let v else { d.appendNull(); continue }
-            v.withUnsafeBufferPointer { d.append($0) }
-        }
-        return d.storage
+        var d = ByteDictionary()
+        let codes = values.map { v in v.map { v in v.withUnsafeBufferPointer { d.code(for: $0) } } ?? -1 }
+        return TextStorage(codes: codes, dictionary: d.strings)
     }
 
     @Test func repeatedValuesShareACodeAndNullsAreMinusOne() {
@@ -34,5 +31,18 @@ import Testing
         #expect(s.dictionary.count == 200_000)
         #expect(Array(s.codes.suffix(1000)) == Array(s.codes.prefix(1000)))
         #expect(zip(values.indices, values).allSatisfy { s.dictionary[Int(s.codes[$0.0])] == String(decoding: $0.1, as: UTF8.self) })
+    }
+
+    @Test func dictionariesOfConsecutivePartsMergeToTheWholeFilesCodes() {
+        // What a load in ranges does: a dictionary per part, the later parts' strings looked up in the first.
+        let values = (0..<50_000).map { Array(String(format: "K%05d", $0 * 31 % 20_000).utf8) }
+        let whole = encode(values)
+        var first = ByteDictionary()
+        var second = ByteDictionary()
+        let a = values.prefix(20_000).map { v in v.withUnsafeBufferPointer { first.code(for: $0) } }
+        let b = values.dropFirst(20_000).map { v in v.withUnsafeBufferPointer { second.code(for: $0) } }
+        let renumber = second.strings.map { first.code(for: $0) }
+        #expect(a + b.map { renumber[Int($0)] } == whole.codes)
+        #expect(first.strings == whole.dictionary)
     }
 }

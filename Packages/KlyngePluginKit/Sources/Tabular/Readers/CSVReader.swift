@@ -11,18 +11,16 @@ public enum CSVReader {
     public static func read(path: String, options: LoadOptions = LoadOptions()) throws -> (Table, LoadReport) {
         let started = Date()
         try checkMemory(path: path, limit: options.memoryLimit)
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let file = FileMapping(path: path) else {
             var isDirectory: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
             throw LoadError(message: exists ? (isDirectory.boolValue ? "is a folder, not a file" : "cannot be read (permissions?)") : "no such file",
                             path: path, suggestion: exists ? nil : "check the path and the folder klynge was started in")
         }
-        guard data.count < Int(UInt32.max) else {
+        guard file.bytes.count < Int(UInt32.max) else {
             throw LoadError(message: "files over 4 GB are not supported yet", path: path)
         }
-        var (table, report) = try data.withUnsafeBytes { raw in
-            try read(bytes: raw.bindMemory(to: UInt8.self), path: path, options: options)
-        }
+        var (table, report) = try read(bytes: file.bytes, path: path, options: options, mapping: file)
         report.seconds = Date().timeIntervalSince(started)
         table.rowCount = table.columns.first?.count ?? 0
         return (table, report)
@@ -30,26 +28,46 @@ public enum CSVReader {
 
     /// Reads CSV from bytes; `path` is used in messages.
     public static func read(bytes raw: UnsafeBufferPointer<UInt8>, path: String, options: LoadOptions = LoadOptions()) throws -> (Table, LoadReport) {
-        let encoding = options.encoding ?? TextEncoding.detect(raw)
-        let converted: [UInt8]
-        if encoding == .utf8, !(raw.count >= 3 && raw[0] == 0xEF && raw[1] == 0xBB && raw[2] == 0xBF) {
-            converted = Array(raw)
-        } else {
-            converted = encoding.utf8Bytes(raw)
+        try read(bytes: raw, path: path, options: options, mapping: nil)
+    }
+
+    /// Reads CSV from bytes that may be a file's mapping (whose pages are then given back as they are read).
+    static func read(bytes raw: UnsafeBufferPointer<UInt8>, path: String, options: LoadOptions, mapping: FileMapping?) throws -> (Table, LoadReport) {
+        let encoding = options.encoding ?? TextEncoding.detect(raw, release: mapping?.releaser(for: raw))
+        if encoding == .utf8 || encoding == .utf8BOM {
+            // UTF-8 is read where it lies, after any byte order mark.
+            let bom = raw.count >= 3 && raw[0] == 0xEF && raw[1] == 0xBB && raw[2] == 0xBF
+            let b: UnsafeBufferPointer<UInt8> = bom ? UnsafeBufferPointer(rebasing: raw[3...]) : raw
+            return try read(utf8: b, path: path, options: options, encoding: encoding, release: mapping?.releaser(for: b) ?? FileMapping.keep)
         }
+        let converted = encoding.utf8Bytes(raw)
         return try converted.withUnsafeBufferPointer { b in
-            let delimiter = options.delimiter ?? sniffDelimiter(b)
-            // Scanning is about half the work, parsing the columns the other half.
-            let scanner = try CSVScanner.scan(b, delimiter: delimiter, path: path, progress: options.progress.map { report in { @Sendable in report($0 / 2) } },
-                                              maxField: options.maxFieldBytes, maxLine: options.maxLineBytes)
-            var builder = ColumnParser(bytes: b, scanner: scanner, options: options, path: path)
-            let table = try builder.build()
-            let report = LoadReport(path: path, encoding: encoding, delimiter: delimiter,
-                                    decimalSeparator: builder.decimalSeparatorUsed, header: builder.header,
-                                    dateFormats: builder.dateFormatsUsed, crlf: scanner.crlf,
-                                    rows: table.rowCount, columns: table.columns.count, seconds: 0)
-            return (table, report)
+            try read(utf8: b, path: path, options: options, encoding: encoding, release: FileMapping.keep)
         }
+    }
+
+    /// Reads UTF-8 bytes without a byte order mark: in ranges side by side (`CSVRangeReader`), or,
+    /// when the file has something irregular to report, field by field (`CSVScanner`, `ColumnParser`).
+    private static func read(utf8 b: UnsafeBufferPointer<UInt8>, path: String, options: LoadOptions, encoding: TextEncoding,
+                             release: @escaping @Sendable (Range<Int>) -> Void) throws -> (Table, LoadReport) {
+        let delimiter = options.delimiter ?? sniffDelimiter(b)
+        if let fast = try CSVRangeReader(b: b, delimiter: delimiter, options: options, path: path, release: release).read() {
+            let report = LoadReport(path: path, encoding: encoding, delimiter: delimiter,
+                                    decimalSeparator: fast.layout.decimalSeparator, header: fast.layout.header,
+                                    dateFormats: fast.layout.dateFormats, crlf: fast.crlf,
+                                    rows: fast.table.rowCount, columns: fast.table.columns.count, seconds: 0)
+            return (fast.table, report)
+        }
+        // Scanning is about half the work, parsing the columns the other half.
+        let scanner = try CSVScanner.scan(b, delimiter: delimiter, path: path, progress: options.progress.map { report in { @Sendable in report($0 / 2) } },
+                                          maxField: options.maxFieldBytes, maxLine: options.maxLineBytes)
+        var builder = ColumnParser(bytes: b, scanner: scanner, options: options, path: path)
+        let table = try builder.build()
+        let report = LoadReport(path: path, encoding: encoding, delimiter: delimiter,
+                                decimalSeparator: builder.decimalSeparatorUsed, header: builder.header,
+                                dateFormats: builder.dateFormatsUsed, crlf: scanner.crlf,
+                                rows: table.rowCount, columns: table.columns.count, seconds: 0)
+        return (table, report)
     }
 
     /// Picks the delimiter among `,` `;` tab `|` that splits the first lines most consistently.

@@ -1,0 +1,422 @@
+import Dispatch
+import Foundation
+
+/// Reads delimited text in byte ranges side by side, one per core, scanning and parsing each row
+/// where it lies, without holding every field's offsets (`CSVScanner` keeps 8 bytes per field:
+/// 480 MB for the generator's 10M-row billing file).
+///
+/// Two passes over the ranges: the first classifies every value (types are inferred over all of
+/// them, as `ColumnParser` does, and decided by the same `ColumnLayout`), the second parses each
+/// value into its place in the typed columns; a text column gets a dictionary per range, merged in
+/// file order, so the codes are the ones one dictionary over the file would give. A file is split
+/// only where no quoted value can hide a line break (it has no `"` at all); otherwise it is one
+/// range. Anything irregular — a ragged row, an unclosed quote, a value its column's type refuses, a
+/// field or line over the limits — makes `read` return nil, and `ColumnParser` reads the file and
+/// words the error exactly as before.
+struct CSVRangeReader {
+    /// The file's bytes (UTF-8, no byte order mark).
+    let b: UnsafeBufferPointer<UInt8>
+    /// The field delimiter.
+    let delimiter: UInt8
+    /// What the user asked for.
+    let options: LoadOptions
+    /// The file's name in messages.
+    let path: String
+    /// Gives back the pages of a byte range the reader has finished with (a no-op unless the bytes are a file mapping).
+    let release: @Sendable (Range<Int>) -> Void
+
+    /// Below this many bytes per range a file is not split (a range's dictionaries and set-up cost more than a core gains).
+    var minimumRangeBytes = 4 << 20
+    /// How many ranges at most: one per core.
+    var maximumRanges = ProcessInfo.processInfo.activeProcessorCount
+
+    /// What a successful read gives.
+    struct Result {
+        /// The table.
+        var table: Table
+        /// The header, names and types decided.
+        var layout: ColumnLayout
+        /// Whether the first line ended with CRLF.
+        var crlf: Bool
+    }
+
+    /// Why a pass stopped before the end of its range.
+    private enum Stop { case none, irregular, cancelled }
+
+    /// The field bounds of the row being looked at, `columns` of them (a worker's own).
+    private final class RowFields {
+        let starts: UnsafeMutablePointer<Int>
+        let ends: UnsafeMutablePointer<Int>
+        /// Whether a field is quoted with doubled quotes inside.
+        let escaped: UnsafeMutablePointer<Bool>
+        /// Whether any field of the row is `escaped`.
+        var anyEscaped = false
+        init(_ columns: Int) {
+            starts = .allocate(capacity: max(1, columns))
+            ends = .allocate(capacity: max(1, columns))
+            escaped = .allocate(capacity: max(1, columns))
+            escaped.initialize(repeating: false, count: max(1, columns))
+        }
+        deinit { starts.deallocate(); ends.deallocate(); escaped.deallocate() }
+    }
+
+    /// Reads the file; nil when it has something irregular that `ColumnParser` must handle and word.
+    func read() throws -> Result? {
+        let n = b.count
+        guard let p = b.baseAddress else { return nil }
+        var first = 0
+        while first < n, p[first] == 10 || p[first] == 13 { first += 1 }
+        guard first < n else { return nil }
+        // The first row decides the number of columns.
+        let probe = RowFields(4096)
+        var columns = 0
+        var crlf = false
+        let (stop, afterFirst) = scan(first..<n, columns: 4096, fields: probe, firstRowOnly: true) { count, terminator in
+            columns = count
+            crlf = terminator == 13
+            return true
+        }
+        guard stop == .none, columns > 0, afterFirst < n else { return nil }
+        let firstRow = (0..<columns).map { b[probe.starts[$0]..<probe.ends[$0]] }
+        let rawNames = (0..<columns).map { c -> String in
+            let s = String(decoding: UnsafeBufferPointer(rebasing: firstRow[c]), as: UTF8.self)
+            return (probe.escaped[c] ? s.replacingOccurrences(of: "\"\"", with: "\"") : s).trimmingCharacters(in: .whitespaces)
+        }
+        let ranges = split(afterFirst..<n)
+        let interrupted = Self.interruptCheck()
+
+        // Pass 1: every value's type bits, per range.
+        let given = (0..<columns).map { options.types[rawNames[$0]] != nil }
+        let classified = try Self.perRange(ranges.count) { k -> (rows: Int, bits: [UInt32], evidence: [UInt32], stop: Stop) in
+            var bits = [UInt32](repeating: FieldClass.allTypes, count: columns)
+            var evidence = [UInt32](repeating: 0, count: columns)
+            var open = (0..<columns).filter { !given[$0] }
+            var rows = 0
+            let fields = RowFields(columns)
+            let (stop, _) = scan(ranges[k], columns: columns, fields: fields, interrupted: interrupted,
+                                 progress: k == 0 ? { options.progress?(0.5 * $0) } : nil) { _, _ in
+                rows += 1
+                var closed = false
+                for c in open {
+                    let f = ColumnLayout.trimmed(b[fields.starts[c]..<fields.ends[c]])
+                    if f.isEmpty { continue }
+                    let v = FieldClass.classify(f)
+                    bits[c] &= v
+                    evidence[c] |= v
+                    if bits[c] == 0 { closed = true }
+                }
+                if closed { open.removeAll { bits[$0] == 0 } }
+                return true
+            }
+            return (rows, bits, evidence, stop)
+        }
+        if classified.contains(where: { $0.stop == .cancelled }) { throw Cancelled() }
+        guard !classified.contains(where: { $0.stop != .none }) else { return nil }
+        let merged = (0..<columns).map { c in
+            classified.reduce((bits: FieldClass.allTypes, evidence: UInt32(0))) { ($0.bits & $1.bits[c], $0.evidence | $1.evidence[c]) }
+        }
+        let dataRows = classified.reduce(0) { $0 + $1.rows }
+        let layout = try ColumnLayout(firstRow: firstRow, rawNames: rawNames, classified: merged, rows: dataRows + 1,
+                                      options: options, path: path)
+        options.progress?(0.5)
+        try Interrupt.check()
+
+        // Pass 2: every value parsed into its row of the typed columns.
+        let parseRanges = (layout.header ? [] : [first..<afterFirst]) + ranges
+        var rowCounts = (layout.header ? [] : [1]) + classified.map(\.rows)
+        let rows = rowCounts.reduce(0, +)
+        var offsets: [Int] = []
+        var sum = 0
+        for r in rowCounts { offsets.append(sum); sum += r }
+        rowCounts = []
+        guard rows > 0 else { return nil }
+        let outputs = layout.plans.map { ColumnOutput(type: $0.type, rows: rows) }
+        let parsed = try ColumnOutput.withPointers(outputs) { pointers -> (ranges: [ParsedRange], strings: [[String]])? in
+            let ranges = try Self.perRange(parseRanges.count) { k in
+                try parse(parseRanges[k], firstRow: offsets[k], plans: layout.plans, into: pointers, interrupted: interrupted,
+                          progress: k == 0 ? { options.progress?(0.5 + 0.5 * $0) } : nil)
+            }
+            if ranges.contains(where: { $0.stop == .cancelled }) { throw Cancelled() }
+            guard !ranges.contains(where: { $0.stop != .none }) else { return nil }
+            // Each text column's dictionaries merged in file order, its codes renumbered to match.
+            let strings = try ColumnParser.perColumn(columns) { c -> [String] in
+                guard layout.plans[c].type == .text else { return [] }
+                return Self.merge(ranges.map { $0.dictionaries[c]! }, codes: pointers[c].assumingMemoryBound(to: Int32.self),
+                                  offsets: offsets, rows: rows)
+            }
+            return (ranges, strings)
+        }
+        guard let parsed else { return nil }
+        let built = (0..<columns).map { c -> Column in
+            var validity: [Bool]? = nil
+            for range in parsed.ranges where !range.nulls[c].isEmpty {
+                if validity == nil { validity = [Bool](repeating: true, count: rows) }
+                for r in range.nulls[c] { validity![r] = false }
+            }
+            return Column(name: layout.names[c], data: outputs[c].data(dictionary: parsed.strings[c]), validity: validity)
+        }
+        return Result(table: Table(columns: built, rowCount: rows), layout: layout, crlf: crlf)
+    }
+
+    /// The check for Ctrl-C, taken on the thread that asked (a task-local check is not seen on the workers).
+    private static func interruptCheck() -> @Sendable () -> Bool {
+        let poll = Interrupt.poll
+        let scoped = Interrupt.scoped
+        return { poll() || scoped?() == true }
+    }
+
+    /// Merges a text column's per-range dictionaries in file order (the first one grows into the
+    /// file's) and renumbers the codes of each later range's rows, which start at `offsets[k]`.
+    private static func merge(_ dictionaries: [Dictionary], codes: UnsafeMutablePointer<Int32>, offsets: [Int], rows: Int) -> [String] {
+        let merged = dictionaries[0]
+        for k in dictionaries.indices.dropFirst() {
+            let renumber = dictionaries[k].values.strings.map { merged.values.code(for: $0) }
+            dictionaries[k].values = ByteDictionary()
+            let end = k + 1 < offsets.count ? offsets[k + 1] : rows
+            for r in offsets[k]..<end where codes[r] >= 0 { codes[r] = renumber[Int(codes[r])] }
+        }
+        let strings = merged.values.strings
+        merged.values = ByteDictionary()
+        return strings
+    }
+
+    /// Runs `work` for each range on all cores and returns the results in range order.
+    private static func perRange<T>(_ n: Int, _ work: (Int) throws -> T) throws -> [T] {
+        try ColumnParser.perColumn(n, work)
+    }
+
+    /// Splits the rows after the first into about one range per core, each starting at a line start;
+    /// one range when the file is small or has quotes (a quoted value may hold a line break).
+    private func split(_ all: Range<Int>) -> [Range<Int>] {
+        let count = min(maximumRanges, all.count / minimumRangeBytes)
+        guard count > 1, memchr(b.baseAddress! + all.lowerBound, 34, all.count) == nil else { return [all] }
+        var ranges: [Range<Int>] = []
+        var start = all.lowerBound
+        for k in 1..<count {
+            var cut = all.lowerBound + all.count / count * k
+            guard cut > start else { continue }
+            while cut < all.upperBound, b[cut - 1] != 10 { cut += 1 }
+            if cut >= all.upperBound { break }
+            ranges.append(start..<cut)
+            start = cut
+        }
+        ranges.append(start..<all.upperBound)
+        return ranges
+    }
+
+    /// What parsing one range gave: per column the rows that are null and the text dictionary.
+    private struct ParsedRange {
+        var stop: Stop
+        var nulls: [[Int]]
+        var dictionaries: [Dictionary?]
+    }
+
+    /// A text column's dictionary for one range, in a box so the merge grows the first range's in place.
+    private final class Dictionary {
+        var values: ByteDictionary
+        init(_ values: ByteDictionary) { self.values = values }
+    }
+
+    /// Parses the rows of one range into the columns at rows `firstRow`…
+    private func parse(_ range: Range<Int>, firstRow: Int, plans: [ColumnLayout.ColumnPlan], into pointers: [UnsafeMutableRawPointer],
+                       interrupted: @escaping @Sendable () -> Bool, progress: ((Double) -> Void)?) throws -> ParsedRange {
+        let columns = plans.count
+        var nulls = [[Int]](repeating: [], count: columns)
+        var dictionaries: [ByteDictionary?] = plans.map { $0.type == .text ? ByteDictionary() : nil }
+        let fields = RowFields(columns)
+        var row = firstRow
+        let (stop, _) = scan(range, columns: columns, fields: fields, interrupted: interrupted, progress: progress) { _, _ in
+            defer { row += 1 }
+            for c in 0..<columns {
+                let raw = b[fields.starts[c]..<fields.ends[c]]
+                let plan = plans[c]
+                if plan.type == .text {
+                    let codes = pointers[c].assumingMemoryBound(to: Int32.self)
+                    if raw.isEmpty { codes[row] = -1; nulls[c].append(row); continue }
+                    if fields.anyEscaped, fields.escaped[c] {
+                        let s = String(decoding: UnsafeBufferPointer(rebasing: raw), as: UTF8.self).replacingOccurrences(of: "\"\"", with: "\"")
+                        codes[row] = dictionaries[c]!.code(for: s)
+                    } else {
+                        codes[row] = dictionaries[c]!.code(for: UnsafeBufferPointer(rebasing: raw))
+                    }
+                    continue
+                }
+                let f = ColumnLayout.trimmed(raw)
+                if f.isEmpty { nulls[c].append(row); continue }
+                switch plan.type {
+                case .integer:
+                    guard let v = FieldClass.parseInteger(f) else { return false }
+                    pointers[c].assumingMemoryBound(to: Int64.self)[row] = v
+                case .decimal:
+                    guard let v = FieldClass.parseDecimal(f, comma: plan.comma) else { return false }
+                    pointers[c].assumingMemoryBound(to: Double.self)[row] = v
+                case .date:
+                    guard let v = DateParser.parse(f, format: plan.dateFormat) else { return false }
+                    pointers[c].assumingMemoryBound(to: Int32.self)[row] = v
+                case .boolean:
+                    guard let v = FieldClass.isBoolean(f) else { return false }
+                    pointers[c].assumingMemoryBound(to: Bool.self)[row] = v
+                case .text:
+                    break
+                }
+            }
+            return true
+        }
+        return ParsedRange(stop: stop, nulls: nulls, dictionaries: dictionaries.map { $0.map(Dictionary.init) })
+    }
+
+    /// Scans the rows in `range` (which starts at a line start), calling `row` with each row's field
+    /// count and line terminator once its first `columns` fields are in `fields`; stops at anything
+    /// irregular or when `row` returns false. Returns why it stopped and where.
+    @inline(__always)
+    private func scan(_ range: Range<Int>, columns: Int, fields: RowFields, firstRowOnly: Bool = false,
+                      interrupted: (@Sendable () -> Bool)? = nil, progress: ((Double) -> Void)? = nil,
+                      row: (_ count: Int, _ terminator: UInt8) -> Bool) -> (Stop, Int) {
+        let p = b.baseAddress!
+        let n = range.upperBound
+        let d = delimiter
+        let maxField = options.maxFieldBytes, maxLine = options.maxLineBytes
+        var i = range.lowerBound
+        var released = range.lowerBound
+        var rowsSeen = 0
+        while i < n {
+            let c0 = p[i]
+            if c0 == 10 { i += 1; continue }
+            if c0 == 13 { i += 1; if i < n, p[i] == 10 { i += 1 }; continue }
+            let rowStart = i
+            var count = 0
+            if fields.anyEscaped {
+                for c in 0..<columns { fields.escaped[c] = false }
+                fields.anyEscaped = false
+            }
+            var terminator: UInt8 = 0
+            while true {
+                let fieldStart: Int, fieldEnd: Int
+                var escaped = false
+                if i < n, p[i] == 34 {
+                    i += 1
+                    fieldStart = i
+                    while true {
+                        guard i < n else { return (.irregular, i) }
+                        if p[i] == 34 {
+                            if i + 1 < n, p[i + 1] == 34 { escaped = true; i += 2; continue }
+                            break
+                        }
+                        i += 1
+                    }
+                    fieldEnd = i
+                    i += 1
+                    while i < n, p[i] == 32 { i += 1 }
+                    if i < n, p[i] != d, p[i] != 10, p[i] != 13 { return (.irregular, i) }
+                } else {
+                    fieldStart = i
+                    while i < n {
+                        let c = p[i]
+                        if c == d || c == 10 || c == 13 { break }
+                        i += 1
+                    }
+                    fieldEnd = i
+                }
+                if fieldEnd - fieldStart > maxField || fieldEnd - rowStart > maxLine { return (.irregular, i) }
+                if count < columns {
+                    fields.starts[count] = fieldStart
+                    fields.ends[count] = fieldEnd
+                    if escaped { fields.escaped[count] = true; fields.anyEscaped = true }
+                } else if fieldEnd > fieldStart || firstRowOnly {
+                    return (.irregular, i)  // a ragged row (extra fields are fine only when empty)
+                }
+                count += 1
+                if i < n, p[i] == d {
+                    i += 1
+                    if i == n {
+                        // A delimiter at the very end: one more, empty field.
+                        if count < columns { fields.starts[count] = n; fields.ends[count] = n }
+                        count += 1
+                        break
+                    }
+                    continue
+                }
+                if i < n {
+                    terminator = p[i]
+                    if p[i] == 13 { i += 1; if i < n, p[i] == 10 { i += 1 } } else { i += 1 }
+                }
+                break
+            }
+            if firstRowOnly {
+                return row(count, terminator) ? (.none, i) : (.irregular, i)
+            }
+            if count < columns || !row(count, terminator) { return (.irregular, i) }
+            rowsSeen += 1
+            if rowsSeen & 0xFFFF == 0 {
+                if interrupted?() == true { return (.cancelled, i) }
+                progress?(Double(i - range.lowerBound) / Double(max(1, range.count)))
+                if i - released > 8 << 20 {
+                    release(released..<rowStart)
+                    released = rowStart
+                }
+            }
+        }
+        release(released..<n)
+        return (.none, n)
+    }
+}
+
+/// One column's typed array while the ranges are parsed into it, and the column it becomes.
+///
+/// A class, so each array is changed where it lies: an array taken out of an enum and changed
+/// would be copied while the enum still holds it (measured: 320 MB more at the peak of a 10M-row load).
+final class ColumnOutput {
+    /// The column's type.
+    let type: DataType
+    private var integers: [Int64] = []
+    private var decimals: [Double] = []
+    /// Dates (days since 1970) or, for text, the codes.
+    private var int32s: [Int32] = []
+    private var booleans: [Bool] = []
+
+    /// An array of `rows` zeros of the type's storage (for text, `rows` nulls).
+    init(type: DataType, rows: Int) {
+        self.type = type
+        switch type {
+        case .integer: integers = [Int64](repeating: 0, count: rows)
+        case .decimal: decimals = [Double](repeating: 0, count: rows)
+        case .date: int32s = [Int32](repeating: 0, count: rows)
+        case .text: int32s = [Int32](repeating: -1, count: rows)
+        case .boolean: booleans = [Bool](repeating: false, count: rows)
+        }
+    }
+
+    /// Runs `body` with a pointer to each output's first element, all open at once (each array is
+    /// opened in turn, one level deeper, so every pointer stays valid while `body` runs); no array may be empty.
+    static func withPointers<R>(_ outputs: [ColumnOutput], _ body: ([UnsafeMutableRawPointer]) throws -> R) throws -> R {
+        var pointers: [UnsafeMutableRawPointer] = []
+        func open(_ k: Int) throws -> R {
+            guard k < outputs.count else { return try body(pointers) }
+            func with<T>(_ array: inout [T]) throws -> R {
+                try array.withUnsafeMutableBufferPointer { buffer in
+                    pointers.append(UnsafeMutableRawPointer(buffer.baseAddress!))
+                    return try open(k + 1)
+                }
+            }
+            let output = outputs[k]
+            switch output.type {
+            case .integer: return try with(&output.integers)
+            case .decimal: return try with(&output.decimals)
+            case .date, .text: return try with(&output.int32s)
+            case .boolean: return try with(&output.booleans)
+            }
+        }
+        return try open(0)
+    }
+
+    /// The column data (for text, with the given dictionary).
+    func data(dictionary: [String]) -> ColumnData {
+        switch type {
+        case .integer: return .integer(integers)
+        case .decimal: return .decimal(decimals)
+        case .date: return .date(int32s)
+        case .boolean: return .boolean(booleans)
+        case .text: return .text(TextStorage(codes: int32s, dictionary: dictionary))
+        }
+    }
+}

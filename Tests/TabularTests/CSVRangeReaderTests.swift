@@ -1,0 +1,130 @@
+import Foundation
+@testable import Tabular
+import Testing
+
+/// A file read in ranges side by side gives exactly what the field-by-field reader gives: the same
+/// types, values, nulls and text codes (so group and distinct orders do not change), and for a
+/// file with something wrong in it, the same error.
+@Suite struct CSVRangeReaderTests {
+    /// Reads with the field-by-field reader (`CSVScanner` and `ColumnParser`).
+    func exact(_ bytes: [UInt8], _ options: LoadOptions = LoadOptions()) throws -> Table {
+        try bytes.withUnsafeBufferPointer { b in
+            let scanner = try CSVScanner.scan(b, delimiter: CSVReader.sniffDelimiter(b), path: "test.csv")
+            var parser = ColumnParser(bytes: b, scanner: scanner, options: options, path: "test.csv")
+            return try parser.build()
+        }
+    }
+
+    /// Reads in ranges of at least `rangeBytes` bytes, up to `ranges` of them; nil when the reader hands the file back.
+    func ranged(_ bytes: [UInt8], rangeBytes: Int, ranges: Int = 4, _ options: LoadOptions = LoadOptions()) throws -> CSVRangeReader.Result? {
+        try bytes.withUnsafeBufferPointer { b in
+            try CSVRangeReader(b: b, delimiter: CSVReader.sniffDelimiter(b), options: options, path: "test.csv", release: FileMapping.keep,
+                               minimumRangeBytes: rangeBytes, maximumRanges: ranges).read()
+        }
+    }
+
+    /// Whether two tables hold the same columns, values, nulls, text codes and dictionaries.
+    func same(_ a: Table, _ b: Table) -> Bool {
+        guard a.rowCount == b.rowCount, a.columnNames == b.columnNames, a.columns.map(\.type) == b.columns.map(\.type) else { return false }
+        for (x, y) in zip(a.columns, b.columns) {
+            if x.validity != y.validity { return false }
+            if case .text(let s) = x.data, case .text(let t) = y.data, s.codes != t.codes || s.dictionary != t.dictionary { return false }
+            for r in 0..<a.rowCount where x.value(at: r) != y.value(at: r) { return false }
+        }
+        return true
+    }
+
+    /// A billing-like file: text ids with many distinct values, codes, dates, counts, fees with gaps
+    /// and non-ASCII names, `rows` rows.
+    func billing(rows: Int, lineBreak: String = "\n") -> [UInt8] {
+        var text = "practice_id,patient_id,service_date,service_code,count,fee,name\(lineBreak)"
+        var seed: UInt64 = 7
+        func next(_ n: UInt64) -> UInt64 { seed = seed &* 6364136223846793005 &+ 1442695040888963407; return (seed >> 33) % n }
+        let names = ["Ærø Lægehus", "Østerbro", "Aabenraa", "Café e\u{301}", ""]
+        for _ in 0..<rows {
+            let day = 1 + next(28), month = 1 + next(12)
+            let fee = next(10) == 0 ? "" : "\(next(900)).\(next(10))\(next(10))"
+            text += "\(100 + next(40)),P\(next(30_000)),2023-\(month < 10 ? "0" : "")\(month)-\(day < 10 ? "0" : "")\(day),0\(100 + next(9)),\(1 + next(3)),\(fee),\(names[Int(next(5))])\(lineBreak)"
+        }
+        return Array(text.utf8)
+    }
+
+    @Test func rangesGiveTheSameTableAsTheFieldByFieldReader() throws {
+        let bytes = billing(rows: 40_000)
+        let whole = try exact(bytes)
+        for ranges in [1, 2, 3, 7] {
+            let read = try #require(try ranged(bytes, rangeBytes: 1 << 16, ranges: ranges))
+            #expect(same(read.table, whole), "\(ranges) ranges")
+            #expect(read.layout.header && read.layout.dateFormats == [.iso] && read.layout.decimalSeparator == 46)
+        }
+        #expect(whole.columns.map(\.type) == [.text, .text, .date, .text, .integer, .decimal, .text])
+        #expect(whole.column("fee")!.nullCount > 0)
+    }
+
+    @Test func crlfSemicolonsAndDecimalCommasToo() throws {
+        let text = "kode;beløb;dato\r\n" + (0..<20_000).map { "0\(100 + $0 % 7);\(1 + $0 % 13).\(100 + $0 % 900),\($0 % 10);\(10 + $0 % 18)-01-2023" }.joined(separator: "\r\n") + "\r\n"
+        let bytes = Array(text.utf8)
+        let read = try #require(try ranged(bytes, rangeBytes: 1 << 14))
+        #expect(same(read.table, try exact(bytes)))
+        #expect(read.crlf && read.layout.decimalSeparator == 44)
+        #expect(read.table.columns.map(\.type) == [.text, .decimal, .date])
+    }
+
+    @Test func aFirstRowOfDataIsReadAsData() throws {
+        let bytes = Array((0..<30_000).map { "\($0),\($0 * 2).5,x\($0 % 100)" }.joined(separator: "\n").utf8)
+        let read = try #require(try ranged(bytes, rangeBytes: 1 << 14))
+        #expect(!read.layout.header && read.table.rowCount == 30_000)
+        #expect(same(read.table, try exact(bytes)))
+    }
+
+    @Test func quotedValuesAreReadInOneRangeWithTheirQuotesUndone() throws {
+        var text = "id,remark\n"
+        for i in 0..<5_000 { text += i % 3 == 0 ? "\(i),\"said \"\"hej\"\", then left\"\n" : "\(i),\"two\nlines\"\n" }
+        let bytes = Array(text.utf8)
+        let read = try #require(try ranged(bytes, rangeBytes: 1 << 10))
+        #expect(same(read.table, try exact(bytes)))
+        #expect(read.table.column("remark")!.value(at: 0) == .text("said \"hej\", then left"))
+        #expect(read.table.column("remark")!.value(at: 1) == .text("two\nlines"))
+    }
+
+    @Test func excelsEmptyTrailingFieldsAndBlankLinesAreFine() throws {
+        let text = "a;b;c\n" + (0..<8_000).map { $0 % 5 == 0 ? "\($0);x;1,5;;;\n\n" : "\($0);y;2\n" }.joined()
+        let bytes = Array(text.utf8)
+        let read = try #require(try ranged(bytes, rangeBytes: 1 << 12))
+        #expect(same(read.table, try exact(bytes)))
+        #expect(read.table.rowCount == 8_000)
+    }
+
+    @Test func somethingWrongDeepInTheFileIsHandedBackAndWordedAsBefore() throws {
+        var rows = (0..<30_000).map { "\($0),\($0 % 50),2023-01-0\(1 + $0 % 9)" }
+        rows[25_000] = "25000,7,2023-02-30"   // no such day, in a typed column: an error on line 25,002
+        let typed = Array(("n,k,d\n" + rows.joined(separator: "\n") + "\n").utf8)
+        var options = LoadOptions()
+        options.types = ["d": .date]
+        #expect(try ranged(typed, rangeBytes: 1 << 12, options) == nil)
+        #expect(throws: LoadError.self) { try load(typed, options) }
+        do { _ = try load(typed, options) } catch let e as LoadError { #expect(e.line == 25_002) }
+
+        rows[25_000] = "25000,7"             // a ragged row
+        let ragged = Array(("n,k,d\n" + rows.joined(separator: "\n") + "\n").utf8)
+        #expect(try ranged(ragged, rangeBytes: 1 << 12) == nil)
+        do { _ = try load(ragged); Issue.record("a ragged row loaded") } catch let e as LoadError { #expect(e.line == 25_002) }
+    }
+
+    @Test func ctrlCStopsAReadInRanges() throws {
+        let bytes = billing(rows: 200_000)
+        #expect(throws: Cancelled.self) {
+            try Interrupt.$scoped.withValue({ true }) { _ = try ranged(bytes, rangeBytes: 1 << 16) }
+        }
+    }
+
+    @Test func aFileIsReadFromItsMappingWithItsPagesGivenBack() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("klynge-ranges-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let bytes = billing(rows: 60_000)
+        try Data(bytes).write(to: url)
+        let (table, report) = try CSVReader.read(path: url.path)
+        #expect(same(table, try exact(bytes)))
+        #expect(report.rows == 60_000 && report.header && !report.crlf)
+    }
+}
