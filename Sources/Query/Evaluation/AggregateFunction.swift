@@ -90,7 +90,13 @@ public enum AggregateFunctions {
         AggregateFunction(name: "count", signature: "count() or count(x)", summary: "The number of rows, or of non-null values of x.",
                           takesArgument: false, takesParameter: false, check: { _, _ in .integer }, compute: { c, groups, n, _, _ in
             var counts = [Int64](repeating: 0, count: n)
-            for i in groups.indices where c.map({ !$0.isNull(i) }) ?? true { counts[Int(groups[i])] += 1 }
+            if let validity = c?.validity {
+                for i in groups.indices where validity[i] { counts[Int(groups[i])] += 1 }
+            } else {
+                counts.withUnsafeMutableBufferPointer { counts in
+                    for g in groups { counts[Int(g)] += 1 }
+                }
+            }
             return Column(name: "", data: .integer(counts))
         }),
         AggregateFunction(name: "sum", signature: "sum(x)", summary: "The total of the non-null values (null when there are none).",

@@ -227,25 +227,31 @@ extension Evaluator {
     }
 
     static func inList(_ c: Column, _ values: [Value], negated: Bool) -> Column {
-        let n = c.count
-        var out = [Bool](repeating: false, count: n)
+        let member = membership(c, values, negated: negated)
+        return Column(name: "", data: .boolean((0..<c.count).map(member)), validity: c.validity)
+    }
+
+    /// Per row of `c`, whether its value is among `values` (not among them, when `negated`); a null
+    /// row's answer means nothing (callers mind the column's validity).
+    static func membership(_ c: Column, _ values: [Value], negated: Bool) -> (Int) -> Bool {
         switch c.data {
         case .text(let t):
+            // Decided once per distinct value, then looked up per row.
             let wanted = Set(values.compactMap { if case .text(let s) = $0 { return s } else { return nil } })
             let perEntry = t.dictionary.map { wanted.contains($0) != negated }
-            for i in 0..<n where t.codes[i] >= 0 { out[i] = perEntry[Int(t.codes[i])] }
+            let codes = t.codes
+            return { i in codes[i] >= 0 && perEntry[Int(codes[i])] }
         case .integer(let v):
             let wanted = Set(values.compactMap { v -> Int64? in if case .integer(let i) = v { return i }; return v.doubleValue.flatMap { $0 == $0.rounded() ? Int64($0) : nil } })
-            for i in 0..<n { out[i] = wanted.contains(v[i]) != negated }
+            return { wanted.contains(v[$0]) != negated }
         case .date(let v):
             let wanted = Set(values.compactMap { if case .date(let d) = $0 { return d } else { return nil } })
-            for i in 0..<n { out[i] = wanted.contains(v[i]) != negated }
+            return { wanted.contains(v[$0]) != negated }
         default:
             let wanted = Set(values.compactMap(\.doubleValue))
             let v = c.doubles()
-            for i in 0..<n { out[i] = wanted.contains(v[i]) != negated }
+            return { wanted.contains(v[$0]) != negated }
         }
-        return Column(name: "", data: .boolean(out), validity: c.validity)
     }
 }
 

@@ -58,10 +58,7 @@ public enum Evaluator {
     static func apply(_ operation: Operation, to table: Table, datasets: [String: Table], settings: [String: String]) throws -> Table {
         switch operation {
         case .filter(let predicate):
-            let c = try evaluate(predicate, table).column(table.rowCount)
-            guard case .boolean(let flags) = c.data else { return table }
-            let mask = c.validity.map { v in zip(flags, v).map { $0 && $1 } } ?? flags
-            return table.filter(mask)
+            return table.gather(try selectedRows(predicate, table))
         case .project(let items):
             var columns: [Column] = []
             for (name, e) in items { columns.append(try evaluate(e, table).column(table.rowCount).renamed(name)) }
