@@ -50,8 +50,7 @@ struct LoadCache {
         let base = (folder as NSString).appendingPathComponent(key)
         guard let headerData = FileManager.default.contents(atPath: base + ".json"),
               let header = try? JSONDecoder().decode(Header.self, from: headerData),
-              let columns = try? Data(contentsOf: URL(fileURLWithPath: base + ".cols"), options: .alwaysMapped),
-              let table = try? BinaryTable.table(columns) else { return nil }
+              let table = try? BinaryTable.read(path: base + ".cols") else { return nil }
         return (table, header)
     }
 
