@@ -115,8 +115,8 @@ extension Session {
             return [.info(summary), .info("  columns: " + columns)] + header.notes.map { .info($0) }
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: target)[.size] as? NSNumber)?.int64Value
-        if let progress { loadOptions.progress = { progress(label, $0, size) } }
-        defer { progress?(label, 1, size) }
+        if let progress { loadOptions.progress = { progress(label, $0, size, $1) } }
+        defer { progress?(label, 1, size, nil) }
         let (raw, report) = try CSVReader.read(path: target, options: loadOptions)
         let (table, privacy) = try guardCPR(raw, derivation, file: path, line: { "line \($0 + (report.header ? 2 : 1))" })
         define(name.text, table, origin: path)

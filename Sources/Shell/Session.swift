@@ -49,9 +49,10 @@ public final class Session {
     public internal(set) var loadedRawCPR = false
     /// The columns' declared roles of each dataset made by `let`, by dataset and column name.
     public private(set) var roles: [String: [String: Role]] = [:]
-    /// Hears the progress of long work: what (e.g. a file name), how far (0 to 1; 1 means done) and
-    /// how many bytes the whole work is, when known (for a rate and the time left).
-    public var progress: (@Sendable (String, Double, Int64?) -> Void)?
+    /// Hears the progress of long work: what (e.g. a file name), how far (0 to 1; 1 means done),
+    /// how many bytes the whole work is (for a rate and the time left) and how many rows it has
+    /// found so far, each when known.
+    public var progress: (@Sendable (String, Double, Int64?, Int?) -> Void)?
     /// The connected databases by connection name (`connect`); their tables are datasets too.
     public internal(set) var connections: [String: RemoteConnection] = [:]
     /// Asks the user for a password without echoing it (set by the REPL on a terminal; nil elsewhere,

@@ -2,6 +2,7 @@ import Foundation
 import Output
 import Query
 import Shell
+import Tabular
 
 /// Shows outcomes: results on standard output, messages on standard error unless both are the
 /// same terminal; tables fitted to the terminal's width.
@@ -26,12 +27,13 @@ struct Printer {
     }
 
     /// A progress line on standard error for work that takes longer than half a second, with the
-    /// rate and the time left when the size is known (`billing.csv … 42 %, 85 MB/s, 3 s left`);
-    /// only on a terminal, and erased when the work is done.
-    func progressReporter() -> (@Sendable (String, Double, Int64?) -> Void)? {
+    /// rows found so far, the rate and the time left when they are known
+    /// (`billing.csv … 42 %, 4,194,304 rows, 85 MB/s, 3 s left`); only on a terminal, and erased
+    /// when the work is done.
+    func progressReporter() -> (@Sendable (String, Double, Int64?, Int?) -> Void)? {
         guard stderrIsTerminal else { return nil }
         let state = ProgressState()
-        return { label, fraction, size in
+        return { label, fraction, size, rows in
             let now = Date()
             if state.started == nil || state.label != label { state.started = now; state.label = label; state.shown = false; state.percent = -1 }
             if fraction >= 1 {
@@ -45,6 +47,7 @@ struct Printer {
             state.shown = true
             let elapsed = now.timeIntervalSince(state.started!)
             var line = String(format: "\r  %@ … %3.0f%%", label, fraction * 100)
+            if let rows, rows > 0 { line += ", \(NumberFormat.grouped(rows)) rows" }
             if let size, fraction > 0.01 {
                 line += String(format: ", %.0f MB/s, %.0f s left", Double(size) * fraction / elapsed / 1e6, elapsed * (1 - fraction) / fraction)
             }

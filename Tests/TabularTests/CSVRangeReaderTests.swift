@@ -1,5 +1,6 @@
 import Foundation
 @testable import Tabular
+import Synchronization
 import Testing
 
 /// A file read in ranges side by side gives exactly what the field-by-field reader gives: the same
@@ -126,5 +127,20 @@ import Testing
         let (table, report) = try CSVReader.read(path: url.path)
         #expect(same(table, try exact(bytes)))
         #expect(report.rows == 60_000 && report.header && !report.crlf)
+    }
+
+    @Test func progressGoesForwardAndCountsTheRows() throws {
+        let heard = Mutex<[(Double, Int?)]>([])
+        var options = LoadOptions()
+        options.progress = { fraction, rows in heard.withLock { $0.append((fraction, rows)) } }
+        let read = try #require(try ranged(billing(rows: 300_000), rangeBytes: 1 << 16, ranges: 2, options))
+        let reports = heard.withLock { $0 }
+        #expect(reports.count > 3)
+        #expect(zip(reports, reports.dropFirst()).allSatisfy { $0.0 <= $1.0 })
+        #expect(reports.allSatisfy { $0.0 >= 0 && $0.0 <= 1 })
+        // Rows found so far, never more than the file has, and all of them once the types are known.
+        #expect(reports.allSatisfy { ($0.1 ?? 0) <= read.table.rowCount })
+        #expect(reports.contains { $0.0 == 0.5 && $0.1 == read.table.rowCount })
+        #expect(reports.contains { $0.0 < 0.5 && ($0.1 ?? 0) > 0 })
     }
 }

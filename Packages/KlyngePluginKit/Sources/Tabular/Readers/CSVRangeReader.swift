@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Reads delimited text in byte ranges side by side, one per core, scanning and parsing each row
 /// where it lies, without holding every field's offsets (`CSVScanner` keeps 8 bytes per field:
@@ -38,6 +39,13 @@ struct CSVRangeReader {
         var layout: ColumnLayout
         /// Whether the first line ended with CRLF.
         var crlf: Bool
+    }
+
+    /// The rows the ranges have found so far, counted in steps of 65,536 by each.
+    private final class RowCounter: Sendable {
+        private let count = Atomic<Int>(0)
+        func add(_ n: Int) { count.add(n, ordering: .relaxed) }
+        var rows: Int { count.load(ordering: .relaxed) }
     }
 
     /// Why a pass stopped before the end of its range.
@@ -85,7 +93,8 @@ struct CSVRangeReader {
         let ranges = split(afterFirst..<n)
         let interrupted = Self.interruptCheck()
 
-        // Pass 1: every value's type bits, per range.
+        // Pass 1: every value's type bits, per range; the rows found are counted for the progress line.
+        let found = RowCounter()
         let given = (0..<columns).map { options.types[rawNames[$0]] != nil }
         let classified = try Self.perRange(ranges.count) { k -> (rows: Int, bits: [UInt32], evidence: [UInt32], stop: Stop) in
             var bits = [UInt32](repeating: FieldClass.allTypes, count: columns)
@@ -93,8 +102,8 @@ struct CSVRangeReader {
             var open = (0..<columns).filter { !given[$0] }
             var rows = 0
             let fields = RowFields(columns)
-            let (stop, _) = scan(ranges[k], columns: columns, fields: fields, interrupted: interrupted,
-                                 progress: k == 0 ? { options.progress?(0.5 * $0) } : nil) { _, _ in
+            let (stop, _) = scan(ranges[k], columns: columns, fields: fields, interrupted: interrupted, counter: found,
+                                 progress: k == 0 ? { options.progress?(0.5 * $0, found.rows) } : nil) { _, _ in
                 rows += 1
                 var closed = false
                 for c in open {
@@ -118,7 +127,7 @@ struct CSVRangeReader {
         let dataRows = classified.reduce(0) { $0 + $1.rows }
         let layout = try ColumnLayout(firstRow: firstRow, rawNames: rawNames, classified: merged, rows: dataRows + 1,
                                       options: options, path: path)
-        options.progress?(0.5)
+        options.progress?(0.5, dataRows)
         try Interrupt.check()
 
         // Pass 2: every value parsed into its row of the typed columns.
@@ -134,7 +143,7 @@ struct CSVRangeReader {
         let parsed = try ColumnOutput.withPointers(outputs) { pointers -> (ranges: [ParsedRange], strings: [[String]])? in
             let ranges = try Self.perRange(parseRanges.count) { k in
                 try parse(parseRanges[k], firstRow: offsets[k], plans: layout.plans, into: pointers, interrupted: interrupted,
-                          progress: k == 0 ? { options.progress?(0.5 + 0.5 * $0) } : nil)
+                          progress: k == 0 ? { options.progress?(0.5 + 0.5 * $0, rows) } : nil)
             }
             if ranges.contains(where: { $0.stop == .cancelled }) { throw Cancelled() }
             guard !ranges.contains(where: { $0.stop != .none }) else { return nil }
@@ -270,7 +279,7 @@ struct CSVRangeReader {
     /// irregular or when `row` returns false. Returns why it stopped and where.
     @inline(__always)
     private func scan(_ range: Range<Int>, columns: Int, fields: RowFields, firstRowOnly: Bool = false,
-                      interrupted: (@Sendable () -> Bool)? = nil, progress: ((Double) -> Void)? = nil,
+                      interrupted: (@Sendable () -> Bool)? = nil, counter: RowCounter? = nil, progress: ((Double) -> Void)? = nil,
                       row: (_ count: Int, _ terminator: UInt8) -> Bool) -> (Stop, Int) {
         let p = b.baseAddress!
         let n = range.upperBound
@@ -349,6 +358,7 @@ struct CSVRangeReader {
             rowsSeen += 1
             if rowsSeen & 0xFFFF == 0 {
                 if interrupted?() == true { return (.cancelled, i) }
+                counter?.add(0x10000)
                 progress?(Double(i - range.lowerBound) / Double(max(1, range.count)))
                 if i - released > 8 << 20 {
                     release(released..<rowStart)

@@ -59,7 +59,7 @@ public enum CSVReader {
             return (fast.table, report)
         }
         // Scanning is about half the work, parsing the columns the other half.
-        let scanner = try CSVScanner.scan(b, delimiter: delimiter, path: path, progress: options.progress.map { report in { @Sendable in report($0 / 2) } },
+        let scanner = try CSVScanner.scan(b, delimiter: delimiter, path: path, progress: options.progress.map { report in { @Sendable in report($0 / 2, $1) } },
                                           maxField: options.maxFieldBytes, maxLine: options.maxLineBytes)
         var builder = ColumnParser(bytes: b, scanner: scanner, options: options, path: path)
         let table = try builder.build()

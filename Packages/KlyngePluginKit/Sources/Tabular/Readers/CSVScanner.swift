@@ -21,7 +21,7 @@ struct CSVScanner {
 
     /// Scans the whole buffer.
     static func scan(_ b: UnsafeBufferPointer<UInt8>, delimiter d: UInt8, path: String,
-                     progress: (@Sendable (Double) -> Void)? = nil, maxField: Int = LoadOptions.defaultMaxFieldBytes,
+                     progress: (@Sendable (Double, Int) -> Void)? = nil, maxField: Int = LoadOptions.defaultMaxFieldBytes,
                      maxLine: Int = LoadOptions.defaultMaxLineBytes) throws -> CSVScanner {
         var s = CSVScanner()
         let n = b.count
@@ -109,7 +109,7 @@ struct CSVScanner {
             s.rowStarts.append(UInt32(truncatingIfNeeded: rowStart))
             if s.rowStarts.count & 0xFFFF == 0 {
                 try Interrupt.check()
-                progress?(Double(i) / Double(max(1, n)))
+                progress?(Double(i) / Double(max(1, n)), s.rowStarts.count)
             }
         }
         return s

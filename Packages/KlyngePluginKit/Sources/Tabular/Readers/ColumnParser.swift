@@ -66,7 +66,7 @@ struct ColumnParser {
                                       rows: nrows, options: options, path: path)
         header = layout.header
         let rows = (header ? 1 : 0)..<nrows
-        options.progress?(0.5)
+        options.progress?(0.5, rows.count)
         // Ctrl-C is looked at here, on the thread that asked (its task's check), not on the workers.
         try Interrupt.check()
         let columns = try Self.perColumn(ncol) { c -> Column in

@@ -12,8 +12,9 @@ public struct LoadOptions: Sendable {
     public var types: [String: DataType] = [:]
     /// The date layout, or nil to sniff it per column.
     public var dateFormat: DateFormat?
-    /// Hears how far the load has come, from 0 to 1 (for a progress line on long loads).
-    public var progress: (@Sendable (Double) -> Void)?
+    /// Hears how far the load has come, from 0 to 1, and how many rows it has found so far when
+    /// it knows (for a progress line on long loads).
+    public var progress: (@Sendable (_ fraction: Double, _ rows: Int?) -> Void)?
     /// The longest value (in bytes) a file may hold; a longer one is an error naming its line.
     public var maxFieldBytes = LoadOptions.defaultMaxFieldBytes
     /// The memory a load may need, in bytes; nil: what the machine has available.
