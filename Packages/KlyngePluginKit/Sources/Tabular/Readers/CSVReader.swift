@@ -104,10 +104,12 @@ public enum CSVReader {
 }
 
 extension CSVReader {
-    /// How many bytes of memory a load takes per byte of file: the file, its UTF-8 copy, the field
-    /// boundaries and the typed columns. Measured: the generator's 1M-row billing.csv (42.6 MB, and
-    /// 43.6 MB as Danish CSV) peaks at 193–195 MB more than an empty run (release build,
-    /// `/usr/bin/time -v klynge -c 'load billing "billing.csv"'`, maximum resident set), 4.5 times.
+    /// How many bytes of memory a load takes per byte of file, at most: the typed columns, the text
+    /// dictionaries (one per range while loading) and the file's pages not yet given back. Measured
+    /// with the range reader (release build, `/usr/bin/time -v klynge -c 'load billing "billing.csv"'`,
+    /// maximum resident set less an empty run's): the generator's 1M-row billing.csv (42.6 MB) about
+    /// 4 times, the 10M-row one (426 MB) 1.6 times; a file read field by field (one with an error to
+    /// word) holds its field offsets too, about 4.5 times, so 5 keeps a margin.
     static let memoryPerFileByte: UInt64 = 5
 
     /// Refuses, before reading a byte, a file whose load would need more memory than there is.
