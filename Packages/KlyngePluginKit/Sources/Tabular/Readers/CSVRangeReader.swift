@@ -300,32 +300,10 @@ struct CSVRangeReader {
             }
             var terminator: UInt8 = 0
             while true {
-                let fieldStart: Int, fieldEnd: Int
-                var escaped = false
-                if i < n, p[i] == 34 {
-                    i += 1
-                    fieldStart = i
-                    while true {
-                        guard i < n else { return (.irregular, i) }
-                        if p[i] == 34 {
-                            if i + 1 < n, p[i + 1] == 34 { escaped = true; i += 2; continue }
-                            break
-                        }
-                        i += 1
-                    }
-                    fieldEnd = i
-                    i += 1
-                    while i < n, p[i] == 32 { i += 1 }
-                    if i < n, p[i] != d, p[i] != 10, p[i] != 13 { return (.irregular, i) }
-                } else {
-                    fieldStart = i
-                    while i < n {
-                        let c = p[i]
-                        if c == d || c == 10 || c == 13 { break }
-                        i += 1
-                    }
-                    fieldEnd = i
-                }
+                let field = CSVScanner.field(p, at: i, end: n, delimiter: d)
+                if field.problem != nil { return (.irregular, i) }
+                let fieldStart = field.start, fieldEnd = field.end, escaped = field.escaped
+                i = field.next
                 if fieldEnd - fieldStart > maxField || fieldEnd - rowStart > maxLine { return (.irregular, i) }
                 if count < columns {
                     fields.starts[count] = fieldStart

@@ -37,41 +37,20 @@ struct CSVScanner {
             let rowStart = i
             var fieldsInRow = 0
             while true {
-                var fieldStart: Int
-                var fieldEnd: Int
-                if i < n, b[i] == 34 {
-                    let quoteAt = i
-                    i += 1
-                    fieldStart = i
-                    var hadEscape = false
-                    while true {
-                        guard i < n else {
-                            throw s.error(b, path: path, at: quoteAt, message: "a quoted value is never closed",
-                                          suggestion: "close the quote, or write a quote inside a quoted value as \"\"")
-                        }
-                        if b[i] == 34 {
-                            if i + 1 < n, b[i + 1] == 34 { hadEscape = true; i += 2; continue }
-                            break
-                        }
-                        i += 1
-                    }
-                    fieldEnd = i
-                    i += 1
-                    while i < n, b[i] == 32 { i += 1 }
-                    if i < n, b[i] != d, b[i] != 10, b[i] != 13 {
-                        throw s.error(b, path: path, at: i, message: "text follows the closing quote of a value",
-                                      suggestion: "quote the whole value, and write a quote inside it as \"\"")
-                    }
-                    if hadEscape { s.escaped.append(s.starts.count) }
-                } else {
-                    fieldStart = i
-                    while i < n {
-                        let c = b[i]
-                        if c == d || c == 10 || c == 13 { break }
-                        i += 1
-                    }
-                    fieldEnd = i
+                let field = Self.field(b.baseAddress!, at: i, end: n, delimiter: d)
+                switch field.problem {
+                case .unclosedQuote(let at)?:
+                    throw s.error(b, path: path, at: at, message: "a quoted value is never closed",
+                                  suggestion: "close the quote, or write a quote inside a quoted value as \"\"")
+                case .textAfterQuote(let at)?:
+                    throw s.error(b, path: path, at: at, message: "text follows the closing quote of a value",
+                                  suggestion: "quote the whole value, and write a quote inside it as \"\"")
+                case nil:
+                    break
                 }
+                let fieldStart = field.start, fieldEnd = field.end
+                i = field.next
+                if field.escaped { s.escaped.append(s.starts.count) }
                 if fieldEnd - fieldStart > maxField {
                     throw s.error(b, path: path, at: fieldStart,
                                   message: "a value on this line is \(fieldEnd - fieldStart) bytes long; klynge takes values up to \(maxField) bytes",
@@ -113,6 +92,54 @@ struct CSVScanner {
             }
         }
         return s
+    }
+
+    /// Where one field lies, found by `field(_:at:end:delimiter:)`.
+    struct FieldBounds {
+        /// The value's first byte and the byte after it (inside the quotes of a quoted field).
+        var start: Int, end: Int
+        /// Whether a quoted value has doubled quotes inside.
+        var escaped = false
+        /// Where scanning goes on: the delimiter or line break after the field, or the end.
+        var next: Int
+        /// What is wrong with a quoted field, if anything.
+        var problem: FieldProblem?
+    }
+
+    /// What can be wrong with a quoted field, and where.
+    enum FieldProblem {
+        case unclosedQuote(at: Int), textAfterQuote(at: Int)
+    }
+
+    /// The field that starts at byte `i` of `p[..<n]`, quoted (RFC 4180: delimiters, line breaks and
+    /// doubled quotes inside; spaces after the closing quote) or not. Both readers scan with it.
+    @inline(__always)
+    static func field(_ p: UnsafePointer<UInt8>, at start: Int, end n: Int, delimiter d: UInt8) -> FieldBounds {
+        var i = start
+        guard i < n, p[i] == 34 else {
+            while i < n {
+                let c = p[i]
+                if c == d || c == 10 || c == 13 { break }
+                i += 1
+            }
+            return FieldBounds(start: start, end: i, next: i)
+        }
+        i += 1
+        var field = FieldBounds(start: i, end: i, next: i)
+        while true {
+            guard i < n else { field.problem = .unclosedQuote(at: start); return field }
+            if p[i] == 34 {
+                if i + 1 < n, p[i + 1] == 34 { field.escaped = true; i += 2; continue }
+                break
+            }
+            i += 1
+        }
+        field.end = i
+        i += 1
+        while i < n, p[i] == 32 { i += 1 }
+        field.next = i
+        if i < n, p[i] != d, p[i] != 10, p[i] != 13 { field.problem = .textAfterQuote(at: i) }
+        return field
     }
 
     /// Drops empty extra fields of a too-long row, or throws for a ragged row.
