@@ -143,4 +143,21 @@ import Testing
         #expect(reports.contains { $0.0 == 0.5 && $0.1 == read.table.rowCount })
         #expect(reports.contains { $0.0 < 0.5 && ($0.1 ?? 0) > 0 })
     }
+
+    @Test func aNamedPipeIsReadWhole() throws {
+        // What `load x "/dev/fd/63"` from a shell's `<(…)` gives: a pipe, which cannot be mapped.
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("klynge-pipe-\(UUID().uuidString)").path
+        #expect(mkfifo(path, 0o600) == 0)
+        defer { unlink(path) }
+        let text = "a,b\n" + (0..<1_000).map { "\($0),x\($0 % 7)" }.joined(separator: "\n") + "\n"
+        let writer = Thread {
+            guard let handle = FileHandle(forWritingAtPath: path) else { return }
+            handle.write(Data(text.utf8))
+            try? handle.close()
+        }
+        writer.start()
+        let (table, report) = try CSVReader.read(path: path)
+        #expect(table.rowCount == 1_000 && report.header)
+        #expect(table.column("a")!.value(at: 999) == .integer(999))
+    }
 }

@@ -11,16 +11,23 @@ public enum CSVReader {
     public static func read(path: String, options: LoadOptions = LoadOptions()) throws -> (Table, LoadReport) {
         let started = Date()
         try checkMemory(path: path, limit: options.memoryLimit)
-        guard let file = FileMapping(path: path) else {
+        // A regular file is mapped; a pipe (`<(…)`, /dev/stdin) or anything else that cannot be is read whole.
+        let file = FileMapping(path: path)
+        let data = file == nil ? FileHandle(forReadingAtPath: path).flatMap { handle in
+            defer { try? handle.close() }
+            return try? handle.readToEnd() ?? Data()
+        } : nil
+        guard file != nil || data != nil else {
             var isDirectory: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
             throw LoadError(message: exists ? (isDirectory.boolValue ? "is a folder, not a file" : "cannot be read (permissions?)") : "no such file",
                             path: path, suggestion: exists ? nil : "check the path and the folder klynge was started in")
         }
-        guard file.bytes.count < Int(UInt32.max) else {
+        guard (file?.bytes.count ?? data?.count ?? 0) < Int(UInt32.max) else {
             throw LoadError(message: "files over 4 GB are not supported yet", path: path)
         }
-        var (table, report) = try read(bytes: file.bytes, path: path, options: options, mapping: file)
+        var (table, report) = try file.map { try read(bytes: $0.bytes, path: path, options: options, mapping: $0) }
+            ?? data!.withUnsafeBytes { try read(bytes: $0.bindMemory(to: UInt8.self), path: path, options: options, mapping: nil) }
         report.seconds = Date().timeIntervalSince(started)
         table.rowCount = table.columns.first?.count ?? 0
         return (table, report)

@@ -14,8 +14,11 @@ final class FileMapping: @unchecked Sendable {
     private let length: Int
     private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
 
-    /// Maps the file at `path`, or returns nil when it cannot be opened or mapped (the caller reads it another way).
+    /// Maps the file at `path`, or returns nil when it is not a regular file or cannot be opened or
+    /// mapped (the caller reads it another way). A pipe is not even opened, so its writer is kept.
     init?(path: String) {
+        var before = stat()
+        guard stat(path, &before) == 0, before.st_mode & S_IFMT == S_IFREG else { return nil }
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
