@@ -150,8 +150,8 @@ struct CSVRangeReader {
             // Each text column's dictionaries merged in file order, its codes renumbered to match.
             let strings = try ColumnParser.perColumn(columns) { c -> [String] in
                 guard layout.plans[c].type == .text else { return [] }
-                return Self.merge(ranges.map { $0.dictionaries[c]! }, codes: pointers[c].assumingMemoryBound(to: Int32.self),
-                                  offsets: offsets, rows: rows)
+                return try Self.merge(ranges.map { $0.dictionaries[c]! }, codes: pointers[c].assumingMemoryBound(to: Int32.self),
+                                      offsets: offsets, rows: rows, interrupted: interrupted)
             }
             return (ranges, strings)
         }
@@ -176,10 +176,17 @@ struct CSVRangeReader {
 
     /// Merges a text column's per-range dictionaries in file order (the first one grows into the
     /// file's) and renumbers the codes of each later range's rows, which start at `offsets[k]`.
-    private static func merge(_ dictionaries: [Dictionary], codes: UnsafeMutablePointer<Int32>, offsets: [Int], rows: Int) -> [String] {
+    /// Checks for Ctrl-C every 65,536 strings (a merge of a million distinct values takes a good part of a second).
+    private static func merge(_ dictionaries: [Dictionary], codes: UnsafeMutablePointer<Int32>, offsets: [Int], rows: Int,
+                              interrupted: @Sendable () -> Bool) throws -> [String] {
         let merged = dictionaries[0]
         for k in dictionaries.indices.dropFirst() {
-            let renumber = dictionaries[k].values.strings.map { merged.values.code(for: $0) }
+            var renumber: [Int32] = []
+            renumber.reserveCapacity(dictionaries[k].values.strings.count)
+            for s in dictionaries[k].values.strings {
+                if renumber.count & 0xFFFF == 0xFFFF, interrupted() { throw Cancelled() }
+                renumber.append(merged.values.code(for: s))
+            }
             dictionaries[k].values = ByteDictionary()
             let end = k + 1 < offsets.count ? offsets[k + 1] : rows
             for r in offsets[k]..<end where codes[r] >= 0 { codes[r] = renumber[Int(codes[r])] }
