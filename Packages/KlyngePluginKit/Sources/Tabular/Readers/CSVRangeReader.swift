@@ -86,10 +86,7 @@ struct CSVRangeReader {
         }
         guard stop == .none, columns > 0, afterFirst < n else { return nil }
         let firstRow = (0..<columns).map { b[probe.starts[$0]..<probe.ends[$0]] }
-        let rawNames = (0..<columns).map { c -> String in
-            let s = String(decoding: UnsafeBufferPointer(rebasing: firstRow[c]), as: UTF8.self)
-            return (probe.escaped[c] ? s.replacingOccurrences(of: "\"\"", with: "\"") : s).trimmingCharacters(in: .whitespaces)
-        }
+        let rawNames = (0..<columns).map { CSVScanner.text(firstRow[$0], escaped: probe.escaped[$0]).trimmingCharacters(in: .whitespaces) }
         let ranges = split(afterFirst..<n)
         let interrupted = Self.interruptCheck()
 
@@ -177,7 +174,7 @@ struct CSVRangeReader {
     /// Merges a text column's per-range dictionaries in file order (the first one grows into the
     /// file's) and renumbers the codes of each later range's rows, which start at `offsets[k]`.
     /// Checks for Ctrl-C every 65,536 strings (a merge of a million distinct values takes a good part of a second).
-    private static func merge(_ dictionaries: [Dictionary], codes: UnsafeMutablePointer<Int32>, offsets: [Int], rows: Int,
+    private static func merge(_ dictionaries: [RangeDictionary], codes: UnsafeMutablePointer<Int32>, offsets: [Int], rows: Int,
                               interrupted: @Sendable () -> Bool) throws -> [String] {
         let merged = dictionaries[0]
         for k in dictionaries.indices.dropFirst() {
@@ -224,11 +221,11 @@ struct CSVRangeReader {
     private struct ParsedRange {
         var stop: Stop
         var nulls: [[Int]]
-        var dictionaries: [Dictionary?]
+        var dictionaries: [RangeDictionary?]
     }
 
     /// A text column's dictionary for one range, in a box so the merge grows the first range's in place.
-    private final class Dictionary {
+    private final class RangeDictionary {
         var values: ByteDictionary
         init(_ values: ByteDictionary) { self.values = values }
     }
@@ -250,8 +247,7 @@ struct CSVRangeReader {
                     let codes = pointers[c].assumingMemoryBound(to: Int32.self)
                     if raw.isEmpty { codes[row] = -1; nulls[c].append(row); continue }
                     if fields.anyEscaped, fields.escaped[c] {
-                        let s = String(decoding: UnsafeBufferPointer(rebasing: raw), as: UTF8.self).replacingOccurrences(of: "\"\"", with: "\"")
-                        codes[row] = dictionaries[c]!.code(for: s)
+                        codes[row] = dictionaries[c]!.code(for: CSVScanner.text(raw, escaped: true))
                     } else {
                         codes[row] = dictionaries[c]!.code(for: UnsafeBufferPointer(rebasing: raw))
                     }
@@ -278,7 +274,7 @@ struct CSVRangeReader {
             }
             return true
         }
-        return ParsedRange(stop: stop, nulls: nulls, dictionaries: dictionaries.map { $0.map(Dictionary.init) })
+        return ParsedRange(stop: stop, nulls: nulls, dictionaries: dictionaries.map { $0.map(RangeDictionary.init) })
     }
 
     /// Scans the rows in `range` (which starts at a line start), calling `row` with each row's field

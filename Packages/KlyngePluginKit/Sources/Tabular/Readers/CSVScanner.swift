@@ -106,6 +106,12 @@ struct CSVScanner {
         var problem: FieldProblem?
     }
 
+    /// A field's text: the bytes inside its quotes, with doubled quotes undone when `escaped`.
+    static func text(_ field: Slice<UnsafeBufferPointer<UInt8>>, escaped: Bool) -> String {
+        let s = String(decoding: UnsafeBufferPointer(rebasing: field), as: UTF8.self)
+        return escaped ? s.replacingOccurrences(of: "\"\"", with: "\"") : s
+    }
+
     /// What can be wrong with a quoted field, and where.
     enum FieldProblem {
         case unclosedQuote(at: Int), textAfterQuote(at: Int)

@@ -33,11 +33,7 @@ struct ColumnParser {
     }
 
     private func text(_ row: Int, _ c: Int, escaped: Set<Int>) -> String {
-        let s = String(decoding: UnsafeBufferPointer(rebasing: field(row, c)), as: UTF8.self)
-        if !escaped.isEmpty, escaped.contains(row * scanner.columnCount + c) {
-            return s.replacingOccurrences(of: "\"\"", with: "\"")
-        }
-        return s
+        CSVScanner.text(field(row, c), escaped: !escaped.isEmpty && escaped.contains(row * scanner.columnCount + c))
     }
 
     /// Builds the table.
