@@ -231,14 +231,19 @@ extension Evaluator {
         return Column(name: "", data: .boolean((0..<c.count).map(member)), validity: c.validity)
     }
 
+    /// Per entry of a text dictionary, whether it is among `values` (not among them, when `negated`).
+    static func membership(dictionary: [String], _ values: [Value], negated: Bool) -> [Bool] {
+        let wanted = Set(values.compactMap { if case .text(let s) = $0 { return s } else { return nil } })
+        return dictionary.map { wanted.contains($0) != negated }
+    }
+
     /// Per row of `c`, whether its value is among `values` (not among them, when `negated`); a null
     /// row's answer means nothing (callers mind the column's validity).
     static func membership(_ c: Column, _ values: [Value], negated: Bool) -> (Int) -> Bool {
         switch c.data {
         case .text(let t):
             // Decided once per distinct value, then looked up per row.
-            let wanted = Set(values.compactMap { if case .text(let s) = $0 { return s } else { return nil } })
-            let perEntry = t.dictionary.map { wanted.contains($0) != negated }
+            let perEntry = membership(dictionary: t.dictionary, values, negated: negated)
             let codes = t.codes
             return { i in codes[i] >= 0 && perEntry[Int(codes[i])] }
         case .integer(let v):

@@ -68,9 +68,7 @@ struct RowTest {
         case .inList(.column(let i, _, _), let values, let negated):
             let c = t.columns[i]
             if case .text(let s) = c.data {
-                let member = Evaluator.membership(Column(name: "", data: .text(TextStorage(codes: s.dictionary.indices.map(Int32.init), dictionary: s.dictionary))),
-                                                  values, negated: negated)
-                kind = .codes(s.codes, s.dictionary.indices.map(member))
+                kind = .codes(s.codes, Evaluator.membership(dictionary: s.dictionary, values, negated: negated))
             } else {
                 kind = .row(Evaluator.membership(c, values, negated: negated))
             }

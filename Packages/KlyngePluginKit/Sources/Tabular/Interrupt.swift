@@ -9,7 +9,14 @@ public enum Interrupt {
 
     /// Throws `Cancelled` when the user asked to cancel.
     @inline(__always) public static func check() throws {
-        if poll() || scoped?() == true { throw Cancelled() }
+        if checker()() { throw Cancelled() }
+    }
+
+    /// The check as a value, taken on the thread that asks, for worker threads to call (a task's
+    /// own check is task-local, so a dispatch worker would not see it); true means cancel.
+    @inline(__always) public static func checker() -> @Sendable () -> Bool {
+        let poll = Self.poll, scoped = Self.scoped
+        return { poll() || scoped?() == true }
     }
 }
 

@@ -88,12 +88,12 @@ struct CSVRangeReader {
         let firstRow = (0..<columns).map { b[probe.starts[$0]..<probe.ends[$0]] }
         let rawNames = (0..<columns).map { CSVScanner.text(firstRow[$0], escaped: probe.escaped[$0]).trimmingCharacters(in: .whitespaces) }
         let ranges = split(afterFirst..<n)
-        let interrupted = Self.interruptCheck()
+        let interrupted = Interrupt.checker()
 
         // Pass 1: every value's type bits, per range; the rows found are counted for the progress line.
         let found = RowCounter()
         let given = (0..<columns).map { options.types[rawNames[$0]] != nil }
-        let classified = try Self.perRange(ranges.count) { k -> (rows: Int, bits: [UInt32], evidence: [UInt32], stop: Stop) in
+        let classified = try Parallel.map(ranges.count) { k -> (rows: Int, bits: [UInt32], evidence: [UInt32], stop: Stop) in
             var bits = [UInt32](repeating: FieldClass.allTypes, count: columns)
             var evidence = [UInt32](repeating: 0, count: columns)
             var open = (0..<columns).filter { !given[$0] }
@@ -129,23 +129,21 @@ struct CSVRangeReader {
 
         // Pass 2: every value parsed into its row of the typed columns.
         let parseRanges = (layout.header ? [] : [first..<afterFirst]) + ranges
-        var rowCounts = (layout.header ? [] : [1]) + classified.map(\.rows)
-        let rows = rowCounts.reduce(0, +)
+        // Each range's first row in the table.
         var offsets: [Int] = []
-        var sum = 0
-        for r in rowCounts { offsets.append(sum); sum += r }
-        rowCounts = []
+        var rows = 0
+        for count in (layout.header ? [] : [1]) + classified.map(\.rows) { offsets.append(rows); rows += count }
         guard rows > 0 else { return nil }
         let outputs = layout.plans.map { ColumnOutput(type: $0.type, rows: rows) }
         let parsed = try ColumnOutput.withPointers(outputs) { pointers -> (ranges: [ParsedRange], strings: [[String]])? in
-            let ranges = try Self.perRange(parseRanges.count) { k in
+            let ranges = try Parallel.map(parseRanges.count) { k in
                 try parse(parseRanges[k], firstRow: offsets[k], plans: layout.plans, into: pointers, interrupted: interrupted,
                           progress: k == 0 ? { options.progress?(0.5 + 0.5 * $0, rows) } : nil)
             }
             if ranges.contains(where: { $0.stop == .cancelled }) { throw Cancelled() }
             guard !ranges.contains(where: { $0.stop != .none }) else { return nil }
             // Each text column's dictionaries merged in file order, its codes renumbered to match.
-            let strings = try ColumnParser.perColumn(columns) { c -> [String] in
+            let strings = try Parallel.map(columns) { c -> [String] in
                 guard layout.plans[c].type == .text else { return [] }
                 return try Self.merge(ranges.map { $0.dictionaries[c]! }, codes: pointers[c].assumingMemoryBound(to: Int32.self),
                                       offsets: offsets, rows: rows, interrupted: interrupted)
@@ -162,13 +160,6 @@ struct CSVRangeReader {
             return Column(name: layout.names[c], data: outputs[c].data(dictionary: parsed.strings[c]), validity: validity)
         }
         return Result(table: Table(columns: built, rowCount: rows), layout: layout, crlf: crlf)
-    }
-
-    /// The check for Ctrl-C, taken on the thread that asked (a task-local check is not seen on the workers).
-    private static func interruptCheck() -> @Sendable () -> Bool {
-        let poll = Interrupt.poll
-        let scoped = Interrupt.scoped
-        return { poll() || scoped?() == true }
     }
 
     /// Merges a text column's per-range dictionaries in file order (the first one grows into the
@@ -191,11 +182,6 @@ struct CSVRangeReader {
         let strings = merged.values.strings
         merged.values = ByteDictionary()
         return strings
-    }
-
-    /// Runs `work` for each range on all cores and returns the results in range order.
-    private static func perRange<T>(_ n: Int, _ work: (Int) throws -> T) throws -> [T] {
-        try ColumnParser.perColumn(n, work)
     }
 
     /// Splits the rows after the first into about one range per core, each starting at a line start;

@@ -1,4 +1,3 @@
-import Dispatch
 /// Turns scanned field boundaries into typed columns: header sniffing, type inference, parsing.
 ///
 /// A column's type is inferred over **all** its values (not a sample), so a stray value deep in
@@ -45,7 +44,7 @@ struct ColumnParser {
         let rawNames = (0..<ncol).map { text(0, $0, escaped: escaped).trimmingCharacters(in: .whitespaces) }
 
         // Each column's values are classified on their own, so the columns share the cores.
-        let classified = try Self.perColumn(ncol) { c -> (bits: UInt32, evidence: UInt32) in
+        let classified = try Parallel.map(ncol) { c -> (bits: UInt32, evidence: UInt32) in
             var bits = FieldClass.allTypes, seen: UInt32 = 0
             guard options.types[rawNames[c]] == nil else { return (bits, seen) }
             for r in 1..<nrows {
@@ -65,30 +64,12 @@ struct ColumnParser {
         options.progress?(0.5, rows.count)
         // Ctrl-C is looked at here, on the thread that asked (its task's check), not on the workers.
         try Interrupt.check()
-        let columns = try Self.perColumn(ncol) { c -> Column in
+        let columns = try Parallel.map(ncol) { c -> Column in
             try parse(column: c, name: layout.names[c], plan: layout.plans[c], rows: rows, escaped: escaped)
         }
         decimalSeparatorUsed = layout.decimalSeparator
         dateFormatsUsed = layout.dateFormats
         return Table(columns: columns, rowCount: rows.count)
-    }
-
-    /// Runs `work` for every column on all cores (measured: a 10M-row load's column phase takes
-    /// about half the time on 2 cores) and returns the results in column order; when columns fail,
-    /// the first column's error is thrown, as a loop over the columns would.
-    static func perColumn<T>(_ n: Int, _ work: (Int) throws -> T) throws -> [T] {
-        var results = [Result<T, Error>?](repeating: nil, count: n)
-        results.withUnsafeMutableBufferPointer { slots in
-            withoutActuallyEscaping(work) { work in
-                // Each iteration reads shared, unchanging input and writes its own slot only.
-                nonisolated(unsafe) let out = slots.baseAddress!
-                nonisolated(unsafe) let job = work
-                DispatchQueue.concurrentPerform(iterations: n) { c in
-                    out[c] = Result { try job(c) }
-                }
-            }
-        }
-        return try results.map { try $0!.get() }
     }
 
     private func badValue(_ row: Int, _ c: Int, name: String, type: DataType, detail: String = "") -> LoadError {

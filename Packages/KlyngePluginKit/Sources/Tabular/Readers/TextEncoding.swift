@@ -46,7 +46,7 @@ public enum TextEncoding: String, Sendable, CustomStringConvertible {
             cut += chunk
         }
         cuts.append(bytes.count)
-        let valid = (try? ColumnParser.perColumn(cuts.count - 1) { k -> Bool in
+        let valid = (try? Parallel.map(cuts.count - 1) { k -> Bool in
             let range = cuts[k]..<cuts[k + 1]
             defer { release(range) }
             return isValidUTF8(UnsafeBufferPointer(rebasing: bytes[range]))

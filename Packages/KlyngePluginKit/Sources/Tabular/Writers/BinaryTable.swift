@@ -203,7 +203,7 @@ public enum BinaryTable {
         }
         let columns: [Column]
         do {
-            columns = try ColumnParser.perColumn(count) { c in try column(places[c], rows: rows, source) }
+            columns = try Parallel.map(count) { c in try column(places[c], rows: rows, source) }
         } catch let damage as Damaged {
             throw damage
         } catch {
