@@ -62,6 +62,30 @@ import Testing
         #expect(whole.column("fee")!.nullCount > 0)
     }
 
+    @Test func valuesRepeatedRowAfterRowAreClassifiedAndParsedAsEveryOther() throws {
+        // Runs of one date and one count, each broken by a value that differs only in its last byte,
+        // by one that is longer, or by one of another type: a repeat is recognised by all its bytes.
+        var text = "date,count,code,long\n"
+        let breaks = [("2023-01-02", "11", "0130", "abcdefghijklmnop"), ("2023-01-02", "1.5", "0131", "abcdefghijklmnopq"),
+                      ("2023-01-12", "12", "01300", "abcdefghijklmnoq")]
+        for k in 0..<3_000 {
+            let (date, count, code, long) = k % 97 == 96 ? breaks[k / 97 % 3] : ("2023-01-01", "1", "0130", "abcdefghijklmnop")
+            text += "\(date),\(count),\(code),\(long)\n"
+        }
+        let bytes = Array(text.utf8)
+        let whole = try exact(bytes)
+        #expect(whole.columns.map(\.type) == [.date, .decimal, .text, .text])
+        for ranges in [1, 2, 5] {
+            let read = try #require(try ranged(bytes, rangeBytes: 1 << 12, ranges: ranges))
+            #expect(same(read.table, whole), "\(ranges) ranges")
+        }
+        // A decimal that appears only after a long run of a repeated integer still makes the column decimal.
+        let late = Array(("n\n" + String(repeating: "7\n", count: 5_000) + "7.25\n").utf8)
+        let lateRead = try #require(try ranged(late, rangeBytes: 1 << 12, ranges: 2))
+        let lateWhole = try exact(late)
+        #expect(lateRead.table.columns[0].type == .decimal && same(lateRead.table, lateWhole))
+    }
+
     @Test func crlfSemicolonsAndDecimalCommasToo() throws {
         let text = "kode;beløb;dato\r\n" + (0..<20_000).map { "0\(100 + $0 % 7);\(1 + $0 % 13).\(100 + $0 % 900),\($0 % 10);\(10 + $0 % 18)-01-2023" }.joined(separator: "\r\n") + "\r\n"
         let bytes = Array(text.utf8)

@@ -44,15 +44,6 @@ struct ByteDictionary {
         slots = [Slot](repeating: Slot(), count: 1024)
     }
 
-    /// The first 16 bytes of a value as two little-endian words, zero-padded.
-    @inline(__always) private static func words(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
-        var w: (UInt64, UInt64) = (0, 0)
-        if let base = bytes.baseAddress {
-            withUnsafeMutableBytes(of: &w) { $0.baseAddress!.copyMemory(from: base, byteCount: min(16, bytes.count)) }
-        }
-        return w
-    }
-
     /// The hash of a value of at most 16 bytes, from its words and length.
     @inline(__always) private static func hash(_ w0: UInt64, _ w1: UInt64, length: Int) -> UInt64 {
         let h = (w0 &* 0x9E37_79B9_7F4A_7C15) ^ ((w1 ^ UInt64(length)) &* 0xC2B2_AE3D_27D4_EB4F)
@@ -68,7 +59,8 @@ struct ByteDictionary {
 
     /// The code of a value given as its bytes (UTF-8; decoded as `String(decoding:as:)` does), added when new.
     mutating func code(for bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
-        let (w0, w1) = Self.words(bytes)
+        let words = FieldWords(bytes)
+        let w0 = words.w0, w1 = words.w1
         return code(for: bytes, w0, w1, hash: bytes.count <= 16 ? Self.hash(w0, w1, length: bytes.count) : Self.hash(bytes))
     }
 

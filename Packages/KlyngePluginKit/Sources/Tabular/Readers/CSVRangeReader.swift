@@ -48,6 +48,28 @@ struct CSVRangeReader {
         var rows: Int { count.load(ordering: .relaxed) }
     }
 
+    /// The value a column had on the row above, so that a value repeated row after row (a billing
+    /// file is in date order; most counts are 1) is classified or parsed once.
+    private struct Previous {
+        /// Its first 16 bytes; nil until a value of at most 16 bytes is seen.
+        var words: FieldWords?
+        /// Its length.
+        var count = 0
+        /// A date column's day number for it.
+        var day: Int32 = 0
+
+        /// Whether `f` is the same bytes as the value above; if not (or it is over 16 bytes), `f` becomes the value above.
+        @inline(__always)
+        mutating func repeats(_ f: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+            guard f.count <= 16 else { words = nil; return false }
+            let w = FieldWords(f.base.baseAddress! + f.startIndex, count: f.count)
+            if w == words, f.count == count { return true }
+            words = w
+            count = f.count
+            return false
+        }
+    }
+
     /// Why a pass stopped before the end of its range.
     private enum Stop { case none, irregular, cancelled }
 
@@ -98,6 +120,7 @@ struct CSVRangeReader {
             var evidence = [UInt32](repeating: 0, count: columns)
             var open = (0..<columns).filter { !given[$0] }
             var rows = 0
+            var above = [Previous](repeating: Previous(), count: columns)
             let fields = RowFields(columns)
             let (stop, _) = scan(ranges[k], columns: columns, fields: fields, interrupted: interrupted, counter: found,
                                  progress: k == 0 ? { options.progress?(0.5 * $0, found.rows) } : nil) { _, _ in
@@ -105,7 +128,7 @@ struct CSVRangeReader {
                 var closed = false
                 for c in open {
                     let f = ColumnLayout.trimmed(b[fields.starts[c]..<fields.ends[c]])
-                    if f.isEmpty { continue }
+                    if f.isEmpty || above[c].repeats(f) { continue }
                     let v = FieldClass.classify(f)
                     bits[c] &= v
                     evidence[c] |= v
@@ -223,6 +246,7 @@ struct CSVRangeReader {
         var nulls = [[Int]](repeating: [], count: columns)
         var dictionaries: [ByteDictionary?] = plans.map { $0.type == .text ? ByteDictionary() : nil }
         let fields = RowFields(columns)
+        var above = [Previous](repeating: Previous(), count: columns)
         var row = firstRow
         let (stop, _) = scan(range, columns: columns, fields: fields, interrupted: interrupted, progress: progress) { _, _ in
             defer { row += 1 }
@@ -249,8 +273,11 @@ struct CSVRangeReader {
                     guard let v = FieldClass.parseDecimal(f, comma: plan.comma) else { return false }
                     pointers[c].assumingMemoryBound(to: Double.self)[row] = v
                 case .date:
-                    guard let v = DateParser.parse(f, format: plan.dateFormat) else { return false }
-                    pointers[c].assumingMemoryBound(to: Int32.self)[row] = v
+                    if !above[c].repeats(f) {
+                        guard let v = DateParser.parse(f, format: plan.dateFormat) else { return false }
+                        above[c].day = v
+                    }
+                    pointers[c].assumingMemoryBound(to: Int32.self)[row] = above[c].day
                 case .boolean:
                     guard let v = FieldClass.isBoolean(f) else { return false }
                     pointers[c].assumingMemoryBound(to: Bool.self)[row] = v

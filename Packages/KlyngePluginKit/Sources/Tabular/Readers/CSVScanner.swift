@@ -123,6 +123,21 @@ struct CSVScanner {
     static func field(_ p: UnsafePointer<UInt8>, at start: Int, end n: Int, delimiter d: UInt8) -> FieldBounds {
         var i = start
         guard i < n, p[i] == 34 else {
+            // Eight bytes at a time while eight are left (the byte-at-a-time loop was a fifth of a
+            // 10M-row load): a byte equal to the delimiter, LF or CR is a zero byte of the word XORed
+            // with that byte repeated; the lowest flagged byte is exact (a borrow only flags bytes above a real zero).
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            let delimiters = UInt64(d) &* ones, lineFeeds = 10 &* ones, returns = 13 &* ones
+            @inline(__always) func zeroBytes(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+            while i + 8 <= n {
+                let w = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
+                let hits = zeroBytes(w ^ delimiters) | zeroBytes(w ^ lineFeeds) | zeroBytes(w ^ returns)
+                if hits != 0 {
+                    i += hits.trailingZeroBitCount >> 3
+                    return FieldBounds(start: start, end: i, next: i)
+                }
+                i += 8
+            }
             while i < n {
                 let c = p[i]
                 if c == d || c == 10 || c == 13 { break }
