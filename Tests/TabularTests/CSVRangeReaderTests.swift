@@ -62,6 +62,25 @@ import Testing
         #expect(whole.column("fee")!.nullCount > 0)
     }
 
+    @Test func manyValuedTextWithGapsIsEncodedAfterTheRangesWithTheSameCodes() throws {
+        // An id column with a new value on most rows (encoded after the ranges, one dictionary), gaps
+        // in it, ids that repeat across ranges, non-ASCII ids and ids over 16 bytes; a code column
+        // with few values (encoded per range and merged) beside it.
+        var text = "id,code\n"
+        var seed: UInt64 = 5
+        func next(_ n: UInt64) -> UInt64 { seed = seed &* 6364136223846793005 &+ 1442695040888963407; return (seed >> 33) % n }
+        for k in 0..<30_000 {
+            let id = k % 50 == 0 ? "" : k % 7 == 0 ? "Ø\(next(5_000))" : k % 11 == 0 ? "long-identifier-\(next(9_000))" : "P\(next(60_000))"
+            text += "\(id),0\(next(30))\n"
+        }
+        let bytes = Array(text.utf8)
+        let whole = try exact(bytes)
+        for ranges in [2, 3, 8] {
+            let read = try #require(try ranged(bytes, rangeBytes: 1 << 12, ranges: ranges))
+            #expect(same(read.table, whole), "\(ranges) ranges")
+        }
+    }
+
     @Test func valuesRepeatedRowAfterRowAreClassifiedAndParsedAsEveryOther() throws {
         // Runs of one date and one count, each broken by a value that differs only in its last byte,
         // by one that is longer, or by one of another type: a repeat is recognised by all its bytes.

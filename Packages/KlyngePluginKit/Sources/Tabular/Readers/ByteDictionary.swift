@@ -57,6 +57,9 @@ struct ByteDictionary {
         return h ^ (h >> 31)
     }
 
+    /// The number of distinct values.
+    var count: Int { strings.count }
+
     /// The code of a value given as its bytes (UTF-8; decoded as `String(decoding:as:)` does), added when new.
     mutating func code(for bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
         let words = FieldWords(bytes)

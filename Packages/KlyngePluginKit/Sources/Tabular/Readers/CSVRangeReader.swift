@@ -8,8 +8,10 @@ import Synchronization
 ///
 /// Two passes over the ranges: the first classifies every value (types are inferred over all of
 /// them, as `ColumnParser` does, and decided by the same `ColumnLayout`), the second parses each
-/// value into its place in the typed columns; a text column gets a dictionary per range, merged in
-/// file order, so the codes are the ones one dictionary over the file would give. A file is split
+/// value into its place in the typed columns. A text column of a file read in several ranges is
+/// encoded after them, one column per core, row after row through one dictionary (the ranges leave
+/// each value's place in the file in its code's slot), so the codes are the ones one dictionary over
+/// the file gives and a value is never held twice. A file is split
 /// only where no quoted value can hide a line break (it has no `"` at all); otherwise it is one
 /// range. Anything irregular — a ragged row, an unclosed quote, a value its column's type refuses, a
 /// field or line over the limits — makes `read` return nil, and `ColumnParser` reads the file and
@@ -28,6 +30,8 @@ struct CSVRangeReader {
 
     /// Below this many bytes per range a file is not split (a range's dictionaries and set-up cost more than a core gains).
     var minimumRangeBytes = 4 << 20
+    /// How many rows of the first range are looked at for the number of distinct values of each column.
+    static let sampleRows = 65_536
     /// How many ranges at most: one per core.
     var maximumRanges = ProcessInfo.processInfo.activeProcessorCount
 
@@ -115,16 +119,20 @@ struct CSVRangeReader {
         // Pass 1: every value's type bits, per range; the rows found are counted for the progress line.
         let found = RowCounter()
         let given = (0..<columns).map { options.types[rawNames[$0]] != nil }
-        let classified = try Parallel.map(ranges.count) { k -> (rows: Int, bits: [UInt32], evidence: [UInt32], stop: Stop) in
+        let classified = try Parallel.map(ranges.count) { k -> (rows: Int, bits: [UInt32], evidence: [UInt32], distinct: [Int], stop: Stop) in
             var bits = [UInt32](repeating: FieldClass.allTypes, count: columns)
             var evidence = [UInt32](repeating: 0, count: columns)
             var open = (0..<columns).filter { !given[$0] }
             var rows = 0
             var above = [Previous](repeating: Previous(), count: columns)
+            var sample = k == 0 ? [ByteDictionary](repeating: ByteDictionary(), count: columns) : []
             let fields = RowFields(columns)
             let (stop, _) = scan(ranges[k], columns: columns, fields: fields, interrupted: interrupted, counter: found,
                                  progress: k == 0 ? { options.progress?(0.5 * $0, found.rows) } : nil) { _, _ in
                 rows += 1
+                if rows <= Self.sampleRows, k == 0 {
+                    for c in 0..<columns { _ = sample[c].code(for: UnsafeBufferPointer(rebasing: b[fields.starts[c]..<fields.ends[c]])) }
+                }
                 var closed = false
                 for c in open {
                     let f = ColumnLayout.trimmed(b[fields.starts[c]..<fields.ends[c]])
@@ -137,7 +145,7 @@ struct CSVRangeReader {
                 if closed { open.removeAll { bits[$0] == 0 } }
                 return true
             }
-            return (rows, bits, evidence, stop)
+            return (rows, bits, evidence, sample.map(\.count), stop)
         }
         if classified.contains(where: { $0.stop == .cancelled }) { throw Cancelled() }
         guard !classified.contains(where: { $0.stop != .none }) else { return nil }
@@ -158,20 +166,35 @@ struct CSVRangeReader {
         for count in (layout.header ? [] : [1]) + classified.map(\.rows) { offsets.append(rows); rows += count }
         guard rows > 0 else { return nil }
         let outputs = layout.plans.map { ColumnOutput(type: $0.type, rows: rows) }
+        // With several ranges, a text column with many distinct values (more than a quarter of the
+        // sampled rows: ids, not codes) is encoded after them (see `encode`); other text is encoded
+        // in each range and the ranges' few values merged (see `merge`).
+        let canDefer = ranges.count > 1 && (layout.header || memchr(p + first, 34, afterFirst - first) == nil)
+        let sampled = min(Self.sampleRows, classified[0].rows)
+        let deferred = (0..<columns).map { c in canDefer && layout.plans[c].type == .text && classified[0].distinct[c] * 4 > sampled }
+        let textColumns = (0..<columns).filter { deferred[$0] }
+        let parseShare = textColumns.isEmpty ? 0.5 : 0.3
         let parsed = try ColumnOutput.withPointers(outputs) { pointers -> (ranges: [ParsedRange], strings: [[String]])? in
             let ranges = try Parallel.map(parseRanges.count) { k in
-                try parse(parseRanges[k], firstRow: offsets[k], plans: layout.plans, into: pointers, interrupted: interrupted,
-                          progress: k == 0 ? { options.progress?(0.5 + 0.5 * $0, rows) } : nil)
+                try parse(parseRanges[k], firstRow: offsets[k], plans: layout.plans, into: pointers, deferred: deferred,
+                          interrupted: interrupted, progress: k == 0 ? { options.progress?(0.5 + parseShare * $0, rows) } : nil)
             }
             if ranges.contains(where: { $0.stop == .cancelled }) { throw Cancelled() }
             guard !ranges.contains(where: { $0.stop != .none }) else { return nil }
-            // Each text column's dictionaries merged in file order, its codes renumbered to match.
-            let strings = try Parallel.map(columns) { c -> [String] in
-                guard layout.plans[c].type == .text else { return [] }
+            var byColumn = try Parallel.map(columns) { c -> [String] in
+                guard layout.plans[c].type == .text, !deferred[c] else { return [] }
                 return try Self.merge(ranges.map { $0.dictionaries[c]! }, codes: pointers[c].assumingMemoryBound(to: Int32.self),
                                       offsets: offsets, rows: rows, interrupted: interrupted)
             }
-            return (ranges, strings)
+            guard !textColumns.isEmpty else { return (ranges, byColumn) }
+            let report = options.progress, found = rows
+            let encoded = EncodeProgress(total: rows * textColumns.count) { report?(0.8 + 0.2 * $0, found) }
+            let strings = try Parallel.map(textColumns.count) { k in
+                try encode(codes: pointers[textColumns[k]].assumingMemoryBound(to: Int32.self), ranges: parseRanges,
+                           offsets: offsets, rows: rows, interrupted: interrupted, progress: encoded)
+            }
+            for (k, c) in textColumns.enumerated() { byColumn[c] = strings[k] }
+            return (ranges, byColumn)
         }
         guard let parsed else { return nil }
         let built = (0..<columns).map { c -> Column in
@@ -187,30 +210,73 @@ struct CSVRangeReader {
 
     /// Merges a text column's per-range dictionaries in file order (the first one grows into the
     /// file's) and renumbers the codes of each later range's rows, which start at `offsets[k]`.
-    /// Checks for Ctrl-C every 65,536 strings (a merge of a million distinct values takes a good part of a second).
-    private static func merge(_ dictionaries: [RangeDictionary], codes: UnsafeMutablePointer<Int32>, offsets: [Int], rows: Int,
+    /// Only for columns with few distinct values (codes, practices); `encode` takes the others.
+    private static func merge(_ dictionaries: [ByteDictionary], codes: UnsafeMutablePointer<Int32>, offsets: [Int], rows: Int,
                               interrupted: @Sendable () -> Bool) throws -> [String] {
-        let merged = dictionaries[0]
+        var merged = dictionaries[0]
         for k in dictionaries.indices.dropFirst() {
-            var renumber: [Int32] = []
-            renumber.reserveCapacity(dictionaries[k].values.strings.count)
-            for s in dictionaries[k].values.strings {
-                if renumber.count & 0xFFFF == 0xFFFF, interrupted() { throw Cancelled() }
-                renumber.append(merged.values.code(for: s))
-            }
-            dictionaries[k].values = ByteDictionary()
+            if interrupted() { throw Cancelled() }
+            let renumber = dictionaries[k].strings.map { merged.code(for: $0) }
             let end = k + 1 < offsets.count ? offsets[k + 1] : rows
             for r in offsets[k]..<end where codes[r] >= 0 { codes[r] = renumber[Int(codes[r])] }
         }
-        let strings = merged.values.strings
-        merged.values = ByteDictionary()
-        return strings
+        return merged.strings
+    }
+
+    /// Encodes one text column of a file read in several ranges: its code slots hold each value's
+    /// place in its range (or -1 for null), and are replaced row after row by codes from one
+    /// dictionary, so codes come in order of first appearance in the file.
+    ///
+    /// Why after the ranges and not in them: a dictionary per range held the many distinct values
+    /// of a column like `patient_id` once per range and had to be merged in file order, which took
+    /// a core for about half a second (10M rows, 1.6M distinct); one pass per column holds each
+    /// value once and needs no merge. The pages of the file are read again from the page cache and
+    /// given back behind the pass.
+    private func encode(codes: UnsafeMutablePointer<Int32>, ranges: [Range<Int>], offsets: [Int], rows: Int,
+                        interrupted: @Sendable () -> Bool, progress: EncodeProgress) throws -> [String] {
+        var dictionary = ByteDictionary()
+        let p = b.baseAddress!
+        for (k, range) in ranges.enumerated() {
+            let end = k + 1 < offsets.count ? offsets[k + 1] : rows
+            var released = range.lowerBound
+            for r in offsets[k]..<end {
+                let at = codes[r]
+                if at < 0 { continue }
+                let start = range.lowerBound + Int(at)
+                let field = CSVScanner.field(p, at: start, end: range.upperBound, delimiter: delimiter)
+                codes[r] = dictionary.code(for: UnsafeBufferPointer(start: p + start, count: field.end - start))
+                if r & 0xFFFF == 0xFFFF {
+                    if interrupted() { throw Cancelled() }
+                    progress.add(0x10000)
+                    if start - released > 8 << 20 { release(released..<start); released = start }
+                }
+            }
+            release(released..<range.upperBound)
+            progress.add((end - offsets[k]) & 0xFFFF)
+        }
+        return dictionary.strings
+    }
+
+    /// The rows the text columns' encoding has done, over all of them, reported as one fraction.
+    private final class EncodeProgress: Sendable {
+        private let done = Atomic<Int>(0)
+        private let total: Int
+        private let report: Mutex<@Sendable (Double) -> Void>
+        init(total: Int, report: @escaping @Sendable (Double) -> Void) {
+            self.total = max(1, total)
+            self.report = Mutex(report)
+        }
+        func add(_ n: Int) {
+            let now = done.add(n, ordering: .relaxed).newValue
+            report.withLock { $0(min(1, Double(now) / Double(total))) }
+        }
     }
 
     /// Splits the rows after the first into about one range per core, each starting at a line start;
     /// one range when the file is small or has quotes (a quoted value may hold a line break).
     private func split(_ all: Range<Int>) -> [Range<Int>] {
-        let count = min(maximumRanges, all.count / minimumRangeBytes)
+        // No range over 1 GiB: a text value's place in its range is kept in an Int32 code slot until it is encoded.
+        let count = max(min(maximumRanges, all.count / minimumRangeBytes), (all.count + (1 << 30) - 1) >> 30)
         guard count > 1, memchr(b.baseAddress! + all.lowerBound, 34, all.count) == nil else { return [all] }
         var ranges: [Range<Int>] = []
         var start = all.lowerBound
@@ -226,25 +292,20 @@ struct CSVRangeReader {
         return ranges
     }
 
-    /// What parsing one range gave: per column the rows that are null and the text dictionary.
+    /// What parsing one range gave: per column the rows that are null and the text dictionary (none when text is deferred).
     private struct ParsedRange {
         var stop: Stop
         var nulls: [[Int]]
-        var dictionaries: [RangeDictionary?]
+        var dictionaries: [ByteDictionary?]
     }
 
-    /// A text column's dictionary for one range, in a box so the merge grows the first range's in place.
-    private final class RangeDictionary {
-        var values: ByteDictionary
-        init(_ values: ByteDictionary) { self.values = values }
-    }
-
-    /// Parses the rows of one range into the columns at rows `firstRow`…
+    /// Parses the rows of one range into the columns at rows `firstRow`…; a `deferred` text column's
+    /// code slot gets the value's offset from the range's start, for `encode` (the file then has no quotes).
     private func parse(_ range: Range<Int>, firstRow: Int, plans: [ColumnLayout.ColumnPlan], into pointers: [UnsafeMutableRawPointer],
-                       interrupted: @escaping @Sendable () -> Bool, progress: ((Double) -> Void)?) throws -> ParsedRange {
+                       deferred: [Bool], interrupted: @escaping @Sendable () -> Bool, progress: ((Double) -> Void)?) throws -> ParsedRange {
         let columns = plans.count
         var nulls = [[Int]](repeating: [], count: columns)
-        var dictionaries: [ByteDictionary?] = plans.map { $0.type == .text ? ByteDictionary() : nil }
+        var dictionaries: [ByteDictionary?] = (0..<columns).map { plans[$0].type == .text && !deferred[$0] ? ByteDictionary() : nil }
         let fields = RowFields(columns)
         var above = [Previous](repeating: Previous(), count: columns)
         var row = firstRow
@@ -256,6 +317,7 @@ struct CSVRangeReader {
                 if plan.type == .text {
                     let codes = pointers[c].assumingMemoryBound(to: Int32.self)
                     if raw.isEmpty { codes[row] = -1; nulls[c].append(row); continue }
+                    if deferred[c] { codes[row] = Int32(truncatingIfNeeded: raw.startIndex - range.lowerBound); continue }
                     if fields.anyEscaped, fields.escaped[c] {
                         codes[row] = dictionaries[c]!.code(for: CSVScanner.text(raw, escaped: true))
                     } else {
@@ -264,7 +326,17 @@ struct CSVRangeReader {
                     continue
                 }
                 let f = ColumnLayout.trimmed(raw)
-                if f.isEmpty { nulls[c].append(row); continue }
+                if f.isEmpty {
+                    nulls[c].append(row)
+                    switch plan.type {
+                    case .integer: pointers[c].assumingMemoryBound(to: Int64.self)[row] = 0
+                    case .decimal: pointers[c].assumingMemoryBound(to: Double.self)[row] = 0
+                    case .date: pointers[c].assumingMemoryBound(to: Int32.self)[row] = 0
+                    case .boolean: pointers[c].assumingMemoryBound(to: Bool.self)[row] = false
+                    case .text: break
+                    }
+                    continue
+                }
                 switch plan.type {
                 case .integer:
                     guard let v = FieldClass.parseInteger(f) else { return false }
@@ -287,7 +359,7 @@ struct CSVRangeReader {
             }
             return true
         }
-        return ParsedRange(stop: stop, nulls: nulls, dictionaries: dictionaries.map { $0.map(RangeDictionary.init) })
+        return ParsedRange(stop: stop, nulls: nulls, dictionaries: dictionaries)
     }
 
     /// Scans the rows in `range` (which starts at a line start), calling `row` with each row's field
@@ -378,15 +450,17 @@ final class ColumnOutput {
     private var int32s: [Int32] = []
     private var booleans: [Bool] = []
 
-    /// An array of `rows` zeros of the type's storage (for text, `rows` nulls).
+    /// An array of `rows` values of the type's storage, not yet set: the parse sets every row (a
+    /// null too), each range on its own core, so the pages are first touched there and not by one
+    /// core filling 320 MB with zeros beforehand (0.15 s of a 10M-row load).
     init(type: DataType, rows: Int) {
         self.type = type
+        func unset<T>(_: T.Type) -> [T] { Array(unsafeUninitializedCapacity: rows) { _, count in count = rows } }
         switch type {
-        case .integer: integers = [Int64](repeating: 0, count: rows)
-        case .decimal: decimals = [Double](repeating: 0, count: rows)
-        case .date: int32s = [Int32](repeating: 0, count: rows)
-        case .text: int32s = [Int32](repeating: -1, count: rows)
-        case .boolean: booleans = [Bool](repeating: false, count: rows)
+        case .integer: integers = unset(Int64.self)
+        case .decimal: decimals = unset(Double.self)
+        case .date, .text: int32s = unset(Int32.self)
+        case .boolean: booleans = unset(Bool.self)
         }
     }
 
