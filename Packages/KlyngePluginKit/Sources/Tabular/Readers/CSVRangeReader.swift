@@ -173,11 +173,31 @@ struct CSVRangeReader {
         let sampled = min(Self.sampleRows, classified[0].rows)
         let deferred = (0..<columns).map { c in canDefer && layout.plans[c].type == .text && classified[0].distinct[c] * 4 > sampled }
         let textColumns = (0..<columns).filter { deferred[$0] }
-        let parseShare = textColumns.isEmpty ? 0.5 : 0.3
         let parsed = try ColumnOutput.withPointers(outputs) { pointers -> (ranges: [ParsedRange], strings: [[String]])? in
+            // A many-valued text column is encoded on a thread of its own that follows the ranges'
+            // parse (3 threads on 2 cores: the encoding of 10M patient ids takes one core about a
+            // second, so waiting for the parse first left the other core idle that long).
+            let parsedRows = parseRanges.map { _ in ParsedRows() }
+            let report = options.progress, found = rows
+            let encoded = EncodeProgress(total: rows * textColumns.count) { report?(0.5 + 0.5 * $0, found) }
+            let starts = offsets, total = rows
+            let encoders = textColumns.map { c in
+                // The reader's bytes and this column's codes are read and written by that thread alone until it is waited for.
+                nonisolated(unsafe) let codes = pointers[c].assumingMemoryBound(to: Int32.self), reader = self
+                return Background {
+                    try reader.encode(codes: codes, ranges: parseRanges, offsets: starts, rows: total, parsed: parsedRows,
+                                      interrupted: interrupted, progress: encoded)
+                }
+            }
+            // The encoders write into the columns: they are waited for before the columns are let go, also when the parse fails.
+            defer {
+                for done in parsedRows { done.end() }
+                for encoder in encoders { _ = encoder.result }
+            }
             let ranges = try Parallel.map(parseRanges.count) { k in
-                try parse(parseRanges[k], firstRow: offsets[k], plans: layout.plans, into: pointers, deferred: deferred,
-                          interrupted: interrupted, progress: k == 0 ? { options.progress?(0.5 + parseShare * $0, rows) } : nil)
+                try parse(parseRanges[k], firstRow: offsets[k], plans: layout.plans, into: pointers, deferred: deferred, parsed: parsedRows[k],
+                          interrupted: interrupted,
+                          progress: k == 0 && textColumns.isEmpty ? { options.progress?(0.5 + 0.5 * $0, rows) } : nil)
             }
             if ranges.contains(where: { $0.stop == .cancelled }) { throw Cancelled() }
             guard !ranges.contains(where: { $0.stop != .none }) else { return nil }
@@ -186,14 +206,7 @@ struct CSVRangeReader {
                 return try Self.merge(ranges.map { $0.dictionaries[c]! }, codes: pointers[c].assumingMemoryBound(to: Int32.self),
                                       offsets: offsets, rows: rows, interrupted: interrupted)
             }
-            guard !textColumns.isEmpty else { return (ranges, byColumn) }
-            let report = options.progress, found = rows
-            let encoded = EncodeProgress(total: rows * textColumns.count) { report?(0.8 + 0.2 * $0, found) }
-            let strings = try Parallel.map(textColumns.count) { k in
-                try encode(codes: pointers[textColumns[k]].assumingMemoryBound(to: Int32.self), ranges: parseRanges,
-                           offsets: offsets, rows: rows, interrupted: interrupted, progress: encoded)
-            }
-            for (k, c) in textColumns.enumerated() { byColumn[c] = strings[k] }
+            for (k, c) in textColumns.enumerated() { byColumn[c] = try encoders[k].result.get() }
             return (ranges, byColumn)
         }
         guard let parsed else { return nil }
@@ -232,14 +245,20 @@ struct CSVRangeReader {
     /// a core for about half a second (10M rows, 1.6M distinct); one pass per column holds each
     /// value once and needs no merge. The pages of the file are read again from the page cache and
     /// given back behind the pass.
-    private func encode(codes: UnsafeMutablePointer<Int32>, ranges: [Range<Int>], offsets: [Int], rows: Int,
+    private func encode(codes: UnsafeMutablePointer<Int32>, ranges: [Range<Int>], offsets: [Int], rows: Int, parsed: [ParsedRows],
                         interrupted: @Sendable () -> Bool, progress: EncodeProgress) throws -> [String] {
         var dictionary = ByteDictionary()
         let p = b.baseAddress!
         for (k, range) in ranges.enumerated() {
             let end = k + 1 < offsets.count ? offsets[k + 1] : rows
             var released = range.lowerBound
+            var ready = offsets[k]
             for r in offsets[k]..<end {
+                while r >= ready {
+                    // Wait for the parse of this range to get further (it says how far every 4,096 rows).
+                    guard let through = parsed[k].wait(after: ready - offsets[k]) else { throw Cancelled() }
+                    ready = offsets[k] + through
+                }
                 let at = codes[r]
                 if at < 0 { continue }
                 let start = range.lowerBound + Int(at)
@@ -257,6 +276,63 @@ struct CSVRangeReader {
         return dictionary.strings
     }
 
+    /// How many rows of one range its parse has set, for the encoders that follow it.
+    private final class ParsedRows: Sendable {
+        private let state = Mutex((rows: 0, ended: false))
+        private let changed = NSCondition()
+
+        /// Says that the first `rows` rows of the range are set.
+        func set(_ rows: Int) {
+            changed.lock()
+            state.withLock { $0.rows = rows }
+            changed.broadcast()
+            changed.unlock()
+        }
+
+        /// Says that the parse of the range has stopped (done, failed or cancelled): no more rows will come.
+        func end() {
+            changed.lock()
+            state.withLock { $0.ended = true }
+            changed.broadcast()
+            changed.unlock()
+        }
+
+        /// Waits until more than `rows` rows are set and returns how many are; nil when no more will come.
+        func wait(after rows: Int) -> Int? {
+            changed.lock()
+            defer { changed.unlock() }
+            while true {
+                let now = state.withLock { $0 }
+                if now.rows > rows { return now.rows }
+                if now.ended { return nil }
+                changed.wait()
+            }
+        }
+    }
+
+    /// Work running on a thread of its own (not a Dispatch worker, which the parse keeps busy), and its result once done.
+    private final class Background<T: Sendable>: Sendable {
+        private let outcome = Mutex<Swift.Result<T, Error>?>(nil)
+        private let done = DispatchSemaphore(value: 0)
+
+        /// Starts `work` on a new thread.
+        init(_ work: @escaping @Sendable () throws -> T) {
+            Thread { [self] in
+                let result = Swift.Result { try work() }
+                outcome.withLock { $0 = result }
+                done.signal()
+            }.start()
+        }
+
+        /// The result, waiting for the work to finish.
+        var result: Swift.Result<T, Error> {
+            if let known = outcome.withLock({ $0 }) { return known }
+            done.wait()
+            done.signal()
+            return outcome.withLock { $0! }
+        }
+    }
+
     /// The rows the text columns' encoding has done, over all of them, reported as one fraction.
     private final class EncodeProgress: Sendable {
         private let done = Atomic<Int>(0)
@@ -267,8 +343,8 @@ struct CSVRangeReader {
             self.report = Mutex(report)
         }
         func add(_ n: Int) {
-            let now = done.add(n, ordering: .relaxed).newValue
-            report.withLock { $0(min(1, Double(now) / Double(total))) }
+            // Counted and reported under one lock, so the fractions reported only go up.
+            report.withLock { $0(min(1, Double(done.add(n, ordering: .relaxed).newValue) / Double(total))) }
         }
     }
 
@@ -302,15 +378,21 @@ struct CSVRangeReader {
     /// Parses the rows of one range into the columns at rows `firstRow`…; a `deferred` text column's
     /// code slot gets the value's offset from the range's start, for `encode` (the file then has no quotes).
     private func parse(_ range: Range<Int>, firstRow: Int, plans: [ColumnLayout.ColumnPlan], into pointers: [UnsafeMutableRawPointer],
-                       deferred: [Bool], interrupted: @escaping @Sendable () -> Bool, progress: ((Double) -> Void)?) throws -> ParsedRange {
+                       deferred: [Bool], parsed: ParsedRows, interrupted: @escaping @Sendable () -> Bool,
+                       progress: ((Double) -> Void)?) throws -> ParsedRange {
         let columns = plans.count
         var nulls = [[Int]](repeating: [], count: columns)
         var dictionaries: [ByteDictionary?] = (0..<columns).map { plans[$0].type == .text && !deferred[$0] ? ByteDictionary() : nil }
         let fields = RowFields(columns)
         var above = [Previous](repeating: Previous(), count: columns)
         var row = firstRow
+        let following = deferred.contains(true)
+        defer { parsed.end() }
         let (stop, _) = scan(range, columns: columns, fields: fields, interrupted: interrupted, progress: progress) { _, _ in
-            defer { row += 1 }
+            defer {
+                row += 1
+                if following, (row - firstRow) & 0xFFF == 0 { parsed.set(row - firstRow) }
+            }
             for c in 0..<columns {
                 let raw = b[fields.starts[c]..<fields.ends[c]]
                 let plan = plans[c]
@@ -359,6 +441,7 @@ struct CSVRangeReader {
             }
             return true
         }
+        if stop == .none { parsed.set(row - firstRow) }
         return ParsedRange(stop: stop, nulls: nulls, dictionaries: dictionaries)
     }
 
