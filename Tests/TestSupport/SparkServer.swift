@@ -58,6 +58,11 @@ public final class SparkServer: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else the test process has open goes with it: a pipe another test opened for a
+        // child's standard input at that moment would otherwise stay open in the server, and that
+        // child would wait for its end of input as long as the server runs (seen: a Spark server
+        // holding the input of LimitTests' klynge, the suite stuck until the server stopped).
+        PostgresServer.closeOthers(&actions)
         var environment = ProcessInfo.processInfo.environment
         environment["SPARK_HOME"] = home
         environment["SPARK_LOCAL_IP"] = "127.0.0.1"

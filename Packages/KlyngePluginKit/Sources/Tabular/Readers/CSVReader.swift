@@ -112,7 +112,7 @@ public enum CSVReader {
 
 extension CSVReader {
     /// How many bytes of memory a load takes per byte of file, at most: the typed columns, the text
-    /// dictionaries (one per range while loading) and the file's pages not yet given back. Measured
+    /// dictionaries while loading and the file's pages not yet given back. Measured
     /// with the range reader (release build, `/usr/bin/time -v klynge -c 'load billing "billing.csv"'`,
     /// maximum resident set less an empty run's): the generator's 1M-row billing.csv (42.6 MB) about
     /// 4 times, the 10M-row one (426 MB) 1.6 times; a file read field by field (one with an error to
