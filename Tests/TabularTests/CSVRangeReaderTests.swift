@@ -81,6 +81,39 @@ import Testing
         }
     }
 
+    @Test func aGuessThatLaterRowsBreakIsReadAgainInTwoPasses() throws {
+        // A file in ranges is parsed on the types of its first rows; here they say integer and a
+        // value far below them says decimal, so the file is read again in two passes.
+        let late = Array(("n,id\n" + (0..<100_000).map { "7,P\($0)\n" }.joined() + "7.25,P1\n").utf8)
+        let read = try #require(try ranged(late, rangeBytes: 1 << 12, ranges: 2))
+        let whole = try exact(late)
+        #expect(read.table.columns.map(\.type) == [.decimal, .text] && same(read.table, whole))
+        // A date column whose late value is no date becomes text.
+        let dates = Array(("d\n" + String(repeating: "2023-05-01\n", count: 80_000) + "maj 2023\n").utf8)
+        let datesRead = try #require(try ranged(dates, rangeBytes: 1 << 12, ranges: 3))
+        let datesWhole = try exact(dates)
+        #expect(datesRead.table.columns[0].type == .text && same(datesRead.table, datesWhole))
+    }
+
+    @Test func blankLinesAndLoneCarriageReturnsInRanges() throws {
+        // Blank lines make fewer rows than line feeds (the ranges' rows are moved up against each
+        // other, nulls and ids with them); lines ended by CR alone make more (read again in two passes).
+        var text = "n,id,day,note\n"
+        for k in 0..<20_000 {
+            text += k % 13 == 0 ? "\(k),,,\n" : "\(k),P\(k * 7 % 20_000),2023-01-0\(1 + k % 9),n\(k % 5)\n"
+            if k % 997 == 0 { text += "\n\n" }
+        }
+        for file in [text, text.replacingOccurrences(of: "\n", with: "\r")] {
+            let bytes = Array(file.utf8)
+            let whole = try exact(bytes)
+            #expect(whole.rowCount == 20_000)
+            for ranges in [2, 3] {
+                let read = try #require(try ranged(bytes, rangeBytes: 1 << 12, ranges: ranges))
+                #expect(same(read.table, whole), "\(ranges) ranges")
+            }
+        }
+    }
+
     @Test func valuesRepeatedRowAfterRowAreClassifiedAndParsedAsEveryOther() throws {
         // Runs of one date and one count, each broken by a value that differs only in its last byte,
         // by one that is longer, or by one of another type: a repeat is recognised by all its bytes.
@@ -181,10 +214,10 @@ import Testing
         #expect(reports.count > 3)
         #expect(zip(reports, reports.dropFirst()).allSatisfy { $0.0 <= $1.0 })
         #expect(reports.allSatisfy { $0.0 >= 0 && $0.0 <= 1 })
-        // Rows found so far, never more than the file has, and all of them once the types are known.
+        // Rows found so far, never more than the file has, and all of them at the end.
         #expect(reports.allSatisfy { ($0.1 ?? 0) <= read.table.rowCount })
-        #expect(reports.contains { $0.0 == 0.5 && $0.1 == read.table.rowCount })
-        #expect(reports.contains { $0.0 < 0.5 && ($0.1 ?? 0) > 0 })
+        #expect(reports.contains { $0.0 > 0 && $0.0 < 1 && ($0.1 ?? 0) > 0 })
+        #expect(reports.last.map { $0.0 == 1 && $0.1 == read.table.rowCount } == true)
     }
 
     @Test func aNamedPipeIsReadWhole() throws {

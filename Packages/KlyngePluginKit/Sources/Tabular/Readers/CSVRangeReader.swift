@@ -75,7 +75,7 @@ struct CSVRangeReader {
     }
 
     /// Why a pass stopped before the end of its range.
-    private enum Stop { case none, irregular, cancelled }
+    private enum Stop { case none, irregular, cancelled, misfit }
 
     /// The field bounds of the row being looked at, `columns` of them (a worker's own).
     private final class RowFields {
@@ -115,77 +115,210 @@ struct CSVRangeReader {
         let rawNames = (0..<columns).map { CSVScanner.text(firstRow[$0], escaped: probe.escaped[$0]).trimmingCharacters(in: .whitespaces) }
         let ranges = split(afterFirst..<n)
         let interrupted = Interrupt.checker()
-
-        // Pass 1: every value's type bits, per range; the rows found are counted for the progress line.
-        let found = RowCounter()
         let given = (0..<columns).map { options.types[rawNames[$0]] != nil }
-        let classified = try Parallel.map(ranges.count) { k -> (rows: Int, bits: [UInt32], evidence: [UInt32], distinct: [Int], stop: Stop) in
-            var bits = [UInt32](repeating: FieldClass.allTypes, count: columns)
-            var evidence = [UInt32](repeating: 0, count: columns)
-            var open = (0..<columns).filter { !given[$0] }
-            var rows = 0
-            var above = [Previous](repeating: Previous(), count: columns)
-            var sample = k == 0 ? [ByteDictionary](repeating: ByteDictionary(), count: columns) : []
-            let fields = RowFields(columns)
-            let (stop, _) = scan(ranges[k], columns: columns, fields: fields, interrupted: interrupted, counter: found,
-                                 progress: k == 0 ? { options.progress?(0.5 * $0, found.rows) } : nil) { _, _ in
-                rows += 1
-                if rows <= Self.sampleRows, k == 0 {
-                    for c in 0..<columns { _ = sample[c].code(for: UnsafeBufferPointer(rebasing: b[fields.starts[c]..<fields.ends[c]])) }
-                }
-                var closed = false
-                for c in open {
-                    let f = ColumnLayout.trimmed(b[fields.starts[c]..<fields.ends[c]])
-                    if f.isEmpty || above[c].repeats(f) { continue }
-                    let v = FieldClass.classify(f)
-                    bits[c] &= v
-                    evidence[c] |= v
-                    if bits[c] == 0 { closed = true }
-                }
-                if closed { open.removeAll { bits[$0] == 0 } }
-                return true
+        func layout(_ classified: [Classified]) throws -> ColumnLayout {
+            let merged = (0..<columns).map { c in
+                classified.reduce((bits: FieldClass.allTypes, evidence: UInt32(0))) { ($0.bits & $1.bits[c], $0.evidence | $1.evidence[c]) }
             }
-            return (rows, bits, evidence, sample.map(\.count), stop)
+            return try ColumnLayout(firstRow: firstRow, rawNames: rawNames, classified: merged,
+                                    rows: classified.reduce(0) { $0 + $1.rows } + 1, options: options, path: path)
+        }
+
+        // A file in several ranges is read in one pass on a guess: the types its first rows give.
+        // The pass classifies every value as it parses it, as a first pass would have, so the
+        // layout of the whole file is known at its end; when that is the guess, the table is the
+        // one two passes give (measured: the first pass was a sixth of a 10M-row load). A value the
+        // guess does not take, or a different layout at the end, and the file is read in two passes.
+        if ranges.count > 1 {
+            let sample = try Parallel.map(ranges.count) { k in
+                try classify(ranges[k], columns: columns, given: given, sample: k == 0, limit: Self.sampleRows / ranges.count,
+                             interrupted: interrupted)
+            }
+            if sample.contains(where: { $0.stop == .cancelled }) { throw Cancelled() }
+            guard !sample.contains(where: { $0.stop == .irregular }) else { return nil }
+            let guess = try layout(sample)
+            // At most one row per line feed (each range but the last ends with one), and one after the
+            // file's last line feed; as many when there are no blank lines, so no rows need moving after.
+            let bounds = try Parallel.map(ranges.count) { k in
+                lineFeeds(in: ranges[k]) + (k == ranges.count - 1 && p[n - 1] != 10 ? 1 : 0)
+            }
+            let read = try parseAll(layout: guess, ranges: ranges, first: first..<afterFirst, counts: bounds, distinct: sample[0],
+                                    classify: given, interrupted: interrupted)
+            switch read {
+            case .table(let table, let classified) where try layout(classified) == guess:
+                return Result(table: table, layout: guess, crlf: crlf)
+            case .irregular:
+                return nil
+            case .table, .misfit:
+                break
+            }
+        }
+
+        // Two passes: every value's type bits, per range, then every value parsed into its row.
+        let classified = try Parallel.map(ranges.count) { k in
+            try classify(ranges[k], columns: columns, given: given, sample: k == 0, interrupted: interrupted,
+                         progress: k == 0 ? { options.progress?(0.5 * $0.fraction, $0.rows) } : nil)
         }
         if classified.contains(where: { $0.stop == .cancelled }) { throw Cancelled() }
         guard !classified.contains(where: { $0.stop != .none }) else { return nil }
-        let merged = (0..<columns).map { c in
-            classified.reduce((bits: FieldClass.allTypes, evidence: UInt32(0))) { ($0.bits & $1.bits[c], $0.evidence | $1.evidence[c]) }
-        }
-        let dataRows = classified.reduce(0) { $0 + $1.rows }
-        let layout = try ColumnLayout(firstRow: firstRow, rawNames: rawNames, classified: merged, rows: dataRows + 1,
-                                      options: options, path: path)
-        options.progress?(0.5, dataRows)
+        let exact = try layout(classified)
+        options.progress?(0.5, classified.reduce(0) { $0 + $1.rows })
         try Interrupt.check()
+        switch try parseAll(layout: exact, ranges: ranges, first: first..<afterFirst, counts: classified.map(\.rows),
+                            distinct: classified[0], classify: nil, interrupted: interrupted, progressFrom: 0.5) {
+        case .table(let table, _): return Result(table: table, layout: exact, crlf: crlf)
+        case .irregular, .misfit: return nil
+        }
+    }
 
-        // Pass 2: every value parsed into its row of the typed columns.
-        let parseRanges = (layout.header ? [] : [first..<afterFirst]) + ranges
-        // Each range's first row in the table.
-        var offsets: [Int] = []
+    /// What one range's classification gave: its rows, per column the AND of the type bits and the
+    /// OR of the evidence of its values, and the number of distinct values of each column in its
+    /// first `sampleRows` rows (range 0 only).
+    private struct Classified {
         var rows = 0
-        for count in (layout.header ? [] : [1]) + classified.map(\.rows) { offsets.append(rows); rows += count }
-        guard rows > 0 else { return nil }
-        let outputs = layout.plans.map { ColumnOutput(type: $0.type, rows: rows) }
+        var bits: [UInt32]
+        var evidence: [UInt32]
+        var distinct: [Int] = []
+        var stop = Stop.none
+    }
+
+    /// Classifies the values of one range, row after row, as every reader's first pass does: a
+    /// column stops being looked at once no type but text is left for it.
+    private struct Classifier {
+        var result: Classified
+        /// The columns still looked at.
+        var open: [Int]
+        var above: [Previous]
+        var sample: [ByteDictionary]
+        let columns: Int
+
+        init(columns: Int, given: [Bool], sample: Bool) {
+            result = Classified(bits: [UInt32](repeating: FieldClass.allTypes, count: columns), evidence: [UInt32](repeating: 0, count: columns))
+            open = (0..<columns).filter { !given[$0] }
+            above = [Previous](repeating: Previous(), count: columns)
+            self.sample = sample ? [ByteDictionary](repeating: ByteDictionary(), count: columns) : []
+            self.columns = columns
+        }
+
+        /// Classifies the row whose fields are in `fields`.
+        @inline(__always)
+        mutating func add(_ fields: RowFields, of b: UnsafeBufferPointer<UInt8>) {
+            result.rows += 1
+            if !sample.isEmpty, result.rows <= CSVRangeReader.sampleRows {
+                for c in 0..<columns { _ = sample[c].code(for: UnsafeBufferPointer(rebasing: b[fields.starts[c]..<fields.ends[c]])) }
+            }
+            var closed = false
+            for c in open {
+                let f = ColumnLayout.trimmed(b[fields.starts[c]..<fields.ends[c]])
+                if f.isEmpty || above[c].repeats(f) { continue }
+                let v = FieldClass.classify(f)
+                result.bits[c] &= v
+                result.evidence[c] |= v
+                if result.bits[c] == 0 { closed = true }
+            }
+            if closed { open.removeAll { result.bits[$0] == 0 } }
+        }
+
+        /// What it found.
+        var classified: Classified {
+            var r = result
+            r.distinct = sample.map(\.count)
+            return r
+        }
+    }
+
+    /// Classifies the rows of a range (the first `limit` of them, when given).
+    private func classify(_ range: Range<Int>, columns: Int, given: [Bool], sample: Bool, limit: Int? = nil,
+                          interrupted: @escaping @Sendable () -> Bool,
+                          progress: (((fraction: Double, rows: Int)) -> Void)? = nil) throws -> Classified {
+        var classifier = Classifier(columns: columns, given: given, sample: sample)
+        let fields = RowFields(columns)
+        let found = RowCounter()
+        let (stop, _) = scan(range, columns: columns, fields: fields, interrupted: interrupted, counter: found,
+                             progress: progress.map { report in { report(($0, found.rows)) } }) { _, _ in
+            classifier.add(fields, of: b)
+            return limit.map { classifier.result.rows < $0 } ?? true
+        }
+        var result = classifier.classified
+        // A limit reached is no irregularity.
+        result.stop = limit != nil && stop == .irregular && classifier.result.rows == limit ? .none : stop
+        return result
+    }
+
+    /// The number of line feeds in a range, eight bytes at a time (exact: a byte is counted only
+    /// when it is 10), giving back the pages counted every 8 MB (else the whole file is resident
+    /// at once: 90 MB more at the peak of a 10M-row load).
+    private func lineFeeds(in range: Range<Int>) -> Int {
+        let p = b.baseAddress!
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F, lineFeeds: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
+        var i = range.lowerBound, count = 0
+        while i < range.upperBound {
+            let chunkEnd = min(range.upperBound, i + (8 << 20))
+            let start = i
+            while i + 8 <= chunkEnd {
+                let x = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)) ^ lineFeeds
+                // The high bit of each byte that is not zero, exactly; those left clear are the line feeds.
+                let nonzero = ((x & low7) &+ low7) | x
+                count += (~nonzero & ~low7).nonzeroBitCount
+                i += 8
+            }
+            while i < chunkEnd { if p[i] == 10 { count += 1 }; i += 1 }
+            release(start..<chunkEnd)
+        }
+        return count
+    }
+
+    /// How a parse of all the ranges ended.
+    private enum ParseOutcome {
+        /// The table, and (when asked for) each range's classification.
+        case table(Table, [Classified])
+        /// Something irregular that `ColumnParser` must word.
+        case irregular
+        /// A value the layout does not take, or more rows in a range than its count allowed (only when classifying on a guess).
+        case misfit
+    }
+
+    /// Parses the ranges (after the first row; it too when the layout says it is data) into typed
+    /// columns; range k's rows are put from the sum of the counts before it, and at most
+    /// `counts[k]` of them are expected. With `classify` (the given columns), the layout is a
+    /// guess: every value is classified too, and a value the guess does not take is a misfit.
+    private func parseAll(layout: ColumnLayout, ranges: [Range<Int>], first: Range<Int>, counts: [Int], distinct sample: Classified,
+                          classify given: [Bool]?, interrupted: @escaping @Sendable () -> Bool,
+                          progressFrom: Double = 0) throws -> ParseOutcome {
+        let columns = layout.plans.count
+        let p = b.baseAddress!
+        let parseRanges = (layout.header ? [] : [first]) + ranges
+        // Each range's first row in the columns.
+        var offsets: [Int] = []
+        var capacity = 0
+        for count in (layout.header ? [] : [1]) + counts { offsets.append(capacity); capacity += count }
+        guard capacity > 0 else { return .irregular }
+        let outputs = layout.plans.map { ColumnOutput(type: $0.type, rows: capacity) }
         // With several ranges, a text column with many distinct values (more than a quarter of the
         // sampled rows: ids, not codes) is encoded after them (see `encode`); other text is encoded
         // in each range and the ranges' few values merged (see `merge`).
-        let canDefer = ranges.count > 1 && (layout.header || memchr(p + first, 34, afterFirst - first) == nil)
-        let sampled = min(Self.sampleRows, classified[0].rows)
-        let deferred = (0..<columns).map { c in canDefer && layout.plans[c].type == .text && classified[0].distinct[c] * 4 > sampled }
+        let canDefer = ranges.count > 1 && (layout.header || memchr(p + first.lowerBound, 34, first.count) == nil)
+        let sampled = max(1, min(Self.sampleRows, sample.rows))
+        let deferred = (0..<columns).map { c in
+            canDefer && layout.plans[c].type == .text && sample.distinct.indices.contains(c) && sample.distinct[c] * 4 > sampled
+        }
         let textColumns = (0..<columns).filter { deferred[$0] }
-        let parsed = try ColumnOutput.withPointers(outputs) { pointers -> (ranges: [ParsedRange], strings: [[String]])? in
+        let share = 1 - progressFrom
+        let parsed: (ranges: [ParsedRange], strings: [[String]])
+        do { parsed = try ColumnOutput.withPointers(outputs) { pointers -> (ranges: [ParsedRange], strings: [[String]]) in
             // A many-valued text column is encoded on a thread of its own that follows the ranges'
             // parse (3 threads on 2 cores: the encoding of 10M patient ids takes one core about a
             // second, so waiting for the parse first left the other core idle that long).
             let parsedRows = parseRanges.map { _ in ParsedRows() }
-            let report = options.progress, found = rows
-            let encoded = EncodeProgress(total: rows * textColumns.count) { report?(0.5 + 0.5 * $0, found) }
-            let starts = offsets, total = rows
+            // Progress: how far the parse of the first range (or the encoding) is, and the rows parsed so far.
+            let report = options.progress, found = RowCounter()
+            let encoded = EncodeProgress(total: capacity * textColumns.count) { report?(progressFrom + share * $0, found.rows) }
+            let starts = offsets
             let encoders = textColumns.map { c in
                 // The reader's bytes and this column's codes are read and written by that thread alone until it is waited for.
                 nonisolated(unsafe) let codes = pointers[c].assumingMemoryBound(to: Int32.self), reader = self
                 return Background {
-                    try reader.encode(codes: codes, ranges: parseRanges, offsets: starts, rows: total, parsed: parsedRows,
+                    try reader.encode(codes: codes, ranges: parseRanges, offsets: starts, parsed: parsedRows,
                                       interrupted: interrupted, progress: encoded)
                 }
             }
@@ -195,43 +328,64 @@ struct CSVRangeReader {
                 for encoder in encoders { _ = encoder.result }
             }
             let ranges = try Parallel.map(parseRanges.count) { k in
-                try parse(parseRanges[k], firstRow: offsets[k], plans: layout.plans, into: pointers, deferred: deferred, parsed: parsedRows[k],
-                          interrupted: interrupted,
-                          progress: k == 0 && textColumns.isEmpty ? { options.progress?(0.5 + 0.5 * $0, rows) } : nil)
+                try parse(parseRanges[k], firstRow: offsets[k], limit: k + 1 < offsets.count ? offsets[k + 1] : capacity,
+                          plans: layout.plans, into: pointers, deferred: deferred, parsed: parsedRows[k],
+                          guess: given != nil, classify: given.flatMap { layout.header || k > 0 ? $0 : nil }, interrupted: interrupted,
+                          counter: found, progress: k == 0 && textColumns.isEmpty ? { report?(progressFrom + share * $0, found.rows) } : nil)
             }
             if ranges.contains(where: { $0.stop == .cancelled }) { throw Cancelled() }
-            guard !ranges.contains(where: { $0.stop != .none }) else { return nil }
+            guard !ranges.contains(where: { $0.stop == .irregular || $0.stop == .misfit }) else {
+                throw ranges.contains(where: { $0.stop == .irregular }) ? Misread.irregular : Misread.misfit
+            }
             var byColumn = try Parallel.map(columns) { c -> [String] in
                 guard layout.plans[c].type == .text, !deferred[c] else { return [] }
                 return try Self.merge(ranges.map { $0.dictionaries[c]! }, codes: pointers[c].assumingMemoryBound(to: Int32.self),
-                                      offsets: offsets, rows: rows, interrupted: interrupted)
+                                      offsets: offsets, rows: ranges.map(\.rows), interrupted: interrupted)
             }
             for (k, c) in textColumns.enumerated() { byColumn[c] = try encoders[k].result.get() }
             return (ranges, byColumn)
+        } } catch Misread.irregular {
+            return .irregular
+        } catch Misread.misfit {
+            return .misfit
         }
-        guard let parsed else { return nil }
+        // Ranges with fewer rows than counted (blank lines) are moved up against the ones before.
+        var rows = 0
+        var moves: [(from: Int, to: Int, count: Int)] = []
+        for (k, range) in parsed.ranges.enumerated() {
+            if offsets[k] != rows { moves.append((offsets[k], rows, range.rows)) }
+            rows += range.rows
+        }
+        guard rows > 0 else { return .irregular }
+        for output in outputs { output.move(moves, rows: rows) }
         let built = (0..<columns).map { c -> Column in
             var validity: [Bool]? = nil
-            for range in parsed.ranges where !range.nulls[c].isEmpty {
+            var start = 0
+            for (k, range) in parsed.ranges.enumerated() {
+                defer { start += range.rows }
+                guard !range.nulls[c].isEmpty else { continue }
                 if validity == nil { validity = [Bool](repeating: true, count: rows) }
-                for r in range.nulls[c] { validity![r] = false }
+                for r in range.nulls[c] { validity![r - offsets[k] + start] = false }
             }
             return Column(name: layout.names[c], data: outputs[c].data(dictionary: parsed.strings[c]), validity: validity)
         }
-        return Result(table: Table(columns: built, rowCount: rows), layout: layout, crlf: crlf)
+        options.progress?(1, rows)
+        return .table(Table(columns: built, rowCount: rows), parsed.ranges.compactMap(\.classified))
     }
 
+    /// How a parse in ranges failed, inside the columns' scope.
+    private enum Misread: Error { case irregular, misfit }
+
     /// Merges a text column's per-range dictionaries in file order (the first one grows into the
-    /// file's) and renumbers the codes of each later range's rows, which start at `offsets[k]`.
+    /// file's) and renumbers the codes of each later range's `rows[k]` rows, which start at `offsets[k]`.
     /// Only for columns with few distinct values (codes, practices); `encode` takes the others.
-    private static func merge(_ dictionaries: [ByteDictionary], codes: UnsafeMutablePointer<Int32>, offsets: [Int], rows: Int,
+    private static func merge(_ dictionaries: [ByteDictionary], codes: UnsafeMutablePointer<Int32>, offsets: [Int], rows: [Int],
                               interrupted: @Sendable () -> Bool) throws -> [String] {
         var merged = dictionaries[0]
         for k in dictionaries.indices.dropFirst() {
             if interrupted() { throw Cancelled() }
             let renumber = dictionaries[k].strings.map { merged.code(for: $0) }
-            let end = k + 1 < offsets.count ? offsets[k + 1] : rows
-            for r in offsets[k]..<end where codes[r] >= 0 { codes[r] = renumber[Int(codes[r])] }
+            for r in offsets[k]..<offsets[k] + rows[k] where codes[r] >= 0 { codes[r] = renumber[Int(codes[r])] }
         }
         return merged.strings
     }
@@ -245,20 +399,18 @@ struct CSVRangeReader {
     /// a core for about half a second (10M rows, 1.6M distinct); one pass per column holds each
     /// value once and needs no merge. The pages of the file are read again from the page cache and
     /// given back behind the pass.
-    private func encode(codes: UnsafeMutablePointer<Int32>, ranges: [Range<Int>], offsets: [Int], rows: Int, parsed: [ParsedRows],
+    private func encode(codes: UnsafeMutablePointer<Int32>, ranges: [Range<Int>], offsets: [Int], parsed: [ParsedRows],
                         interrupted: @Sendable () -> Bool, progress: EncodeProgress) throws -> [String] {
         var dictionary = ByteDictionary()
         let p = b.baseAddress!
         for (k, range) in ranges.enumerated() {
-            let end = k + 1 < offsets.count ? offsets[k + 1] : rows
             var released = range.lowerBound
-            var ready = offsets[k]
-            for r in offsets[k]..<end {
-                while r >= ready {
-                    // Wait for the parse of this range to get further (it says how far every 4,096 rows).
-                    guard let through = parsed[k].wait(after: ready - offsets[k]) else { throw Cancelled() }
-                    ready = offsets[k] + through
-                }
+            var r = offsets[k]
+            while true {
+                // Wait for the parse of this range to get further (it says how far every 4,096 rows).
+                guard let (through, done) = parsed[k].wait(after: r - offsets[k]) else { throw Cancelled() }
+                if r == offsets[k] + through, done { break }
+                for r in r..<offsets[k] + through {
                 let at = codes[r]
                 if at < 0 { continue }
                 let start = range.lowerBound + Int(at)
@@ -269,41 +421,44 @@ struct CSVRangeReader {
                     progress.add(0x10000)
                     if start - released > 8 << 20 { release(released..<start); released = start }
                 }
+                }
+                progress.add(through - (r - offsets[k]))
+                r = offsets[k] + through
             }
             release(released..<range.upperBound)
-            progress.add((end - offsets[k]) & 0xFFFF)
         }
         return dictionary.strings
     }
 
     /// How many rows of one range its parse has set, for the encoders that follow it.
     private final class ParsedRows: Sendable {
-        private let state = Mutex((rows: 0, ended: false))
+        private let state = Mutex((rows: 0, complete: false, ended: false))
         private let changed = NSCondition()
 
+        private func update(_ change: (inout (rows: Int, complete: Bool, ended: Bool)) -> Void) {
+            changed.lock()
+            state.withLock { change(&$0) }
+            changed.broadcast()
+            changed.unlock()
+        }
+
         /// Says that the first `rows` rows of the range are set.
-        func set(_ rows: Int) {
-            changed.lock()
-            state.withLock { $0.rows = rows }
-            changed.broadcast()
-            changed.unlock()
-        }
+        func set(_ rows: Int) { update { $0.rows = rows } }
 
-        /// Says that the parse of the range has stopped (done, failed or cancelled): no more rows will come.
-        func end() {
-            changed.lock()
-            state.withLock { $0.ended = true }
-            changed.broadcast()
-            changed.unlock()
-        }
+        /// Says that the range is parsed: it has `rows` rows.
+        func finish(_ rows: Int) { update { $0 = (rows, true, true) } }
 
-        /// Waits until more than `rows` rows are set and returns how many are; nil when no more will come.
-        func wait(after rows: Int) -> Int? {
+        /// Says that the parse of the range has stopped (finished, failed or cancelled): no more rows will come.
+        func end() { update { $0.ended = true } }
+
+        /// Waits until more than `rows` rows are set or the range is parsed; returns how many rows
+        /// are set and whether that is all of them; nil when the parse stopped before the end.
+        func wait(after rows: Int) -> (rows: Int, complete: Bool)? {
             changed.lock()
             defer { changed.unlock() }
             while true {
                 let now = state.withLock { $0 }
-                if now.rows > rows { return now.rows }
+                if now.rows > rows || now.complete { return (now.rows, now.complete) }
                 if now.ended { return nil }
                 changed.wait()
             }
@@ -371,16 +526,25 @@ struct CSVRangeReader {
     /// What parsing one range gave: per column the rows that are null and the text dictionary (none when text is deferred).
     private struct ParsedRange {
         var stop: Stop
+        var rows: Int
         var nulls: [[Int]]
         var dictionaries: [ByteDictionary?]
+        /// Its classification, when asked for.
+        var classified: Classified?
     }
 
-    /// Parses the rows of one range into the columns at rows `firstRow`…; a `deferred` text column's
-    /// code slot gets the value's offset from the range's start, for `encode` (the file then has no quotes).
-    private func parse(_ range: Range<Int>, firstRow: Int, plans: [ColumnLayout.ColumnPlan], into pointers: [UnsafeMutableRawPointer],
-                       deferred: [Bool], parsed: ParsedRows, interrupted: @escaping @Sendable () -> Bool,
-                       progress: ((Double) -> Void)?) throws -> ParsedRange {
+    /// Parses the rows of one range into the columns at rows `firstRow`..<`limit`; a `deferred` text
+    /// column's code slot gets the value's offset from the range's start, for `encode` (the file then
+    /// has no quotes). With `guess`, the plans are a guess: a value they do not take, or a row at
+    /// `limit`, is a misfit, not an irregularity; with `classify` (the given columns), every row is classified too.
+    private func parse(_ range: Range<Int>, firstRow: Int, limit: Int, plans: [ColumnLayout.ColumnPlan], into pointers: [UnsafeMutableRawPointer],
+                       deferred: [Bool], parsed: ParsedRows, guess: Bool, classify given: [Bool]?, interrupted: @escaping @Sendable () -> Bool,
+                       counter: RowCounter, progress: ((Double) -> Void)?) throws -> ParsedRange {
         let columns = plans.count
+        var classifier = given.map { Classifier(columns: columns, given: $0, sample: false) }
+        var misfit = false
+        // A value the plans do not take.
+        func refused() -> Bool { misfit = guess; return false }
         var nulls = [[Int]](repeating: [], count: columns)
         var dictionaries: [ByteDictionary?] = (0..<columns).map { plans[$0].type == .text && !deferred[$0] ? ByteDictionary() : nil }
         let fields = RowFields(columns)
@@ -388,7 +552,9 @@ struct CSVRangeReader {
         var row = firstRow
         let following = deferred.contains(true)
         defer { parsed.end() }
-        let (stop, _) = scan(range, columns: columns, fields: fields, interrupted: interrupted, progress: progress) { _, _ in
+        let (stop, _) = scan(range, columns: columns, fields: fields, interrupted: interrupted, counter: counter, progress: progress) { _, _ in
+            if row == limit { misfit = true; return false }
+            classifier?.add(fields, of: b)
             defer {
                 row += 1
                 if following, (row - firstRow) & 0xFFF == 0 { parsed.set(row - firstRow) }
@@ -421,19 +587,19 @@ struct CSVRangeReader {
                 }
                 switch plan.type {
                 case .integer:
-                    guard let v = FieldClass.parseInteger(f) else { return false }
+                    guard let v = FieldClass.parseInteger(f) else { return refused() }
                     pointers[c].assumingMemoryBound(to: Int64.self)[row] = v
                 case .decimal:
-                    guard let v = FieldClass.parseDecimal(f, comma: plan.comma) else { return false }
+                    guard let v = FieldClass.parseDecimal(f, comma: plan.comma) else { return refused() }
                     pointers[c].assumingMemoryBound(to: Double.self)[row] = v
                 case .date:
                     if !above[c].repeats(f) {
-                        guard let v = DateParser.parse(f, format: plan.dateFormat) else { return false }
+                        guard let v = DateParser.parse(f, format: plan.dateFormat) else { return refused() }
                         above[c].day = v
                     }
                     pointers[c].assumingMemoryBound(to: Int32.self)[row] = above[c].day
                 case .boolean:
-                    guard let v = FieldClass.isBoolean(f) else { return false }
+                    guard let v = FieldClass.isBoolean(f) else { return refused() }
                     pointers[c].assumingMemoryBound(to: Bool.self)[row] = v
                 case .text:
                     break
@@ -441,8 +607,9 @@ struct CSVRangeReader {
             }
             return true
         }
-        if stop == .none { parsed.set(row - firstRow) }
-        return ParsedRange(stop: stop, nulls: nulls, dictionaries: dictionaries)
+        if stop == .none { parsed.finish(row - firstRow) }
+        return ParsedRange(stop: misfit ? .misfit : stop, rows: row - firstRow, nulls: nulls, dictionaries: dictionaries,
+                           classified: classifier?.classified)
     }
 
     /// Scans the rows in `range` (which starts at a line start), calling `row` with each row's field
@@ -568,6 +735,23 @@ final class ColumnOutput {
             }
         }
         return try open(0)
+    }
+
+    /// Moves runs of rows (`count` rows from row `from` to row `to`, in order, each to an earlier
+    /// place), then keeps the first `rows` rows.
+    func move(_ moves: [(from: Int, to: Int, count: Int)], rows: Int) {
+        func apply<T>(_ array: inout [T]) {
+            array.withUnsafeMutableBufferPointer { a in
+                for m in moves { memmove(a.baseAddress! + m.to, a.baseAddress! + m.from, m.count * MemoryLayout<T>.stride) }
+            }
+            array.removeLast(array.count - rows)
+        }
+        switch type {
+        case .integer: apply(&integers)
+        case .decimal: apply(&decimals)
+        case .date, .text: apply(&int32s)
+        case .boolean: apply(&booleans)
+        }
     }
 
     /// The column data (for text, with the given dictionary).

@@ -4,9 +4,9 @@
 /// Both readers of delimited text decide through this one type: `ColumnParser` (field offsets held
 /// for the whole file) and `CSVRangeReader` (byte ranges scanned side by side), so a file gets the
 /// same types and names whichever of them read it.
-struct ColumnLayout {
+struct ColumnLayout: Equatable {
     /// How one column is parsed.
-    struct ColumnPlan {
+    struct ColumnPlan: Equatable {
         /// The column's type.
         var type: DataType
         /// Whether a decimal column has a decimal comma (and thousands points).
