@@ -42,11 +42,14 @@ struct CPRGuard {
             case .text(let storage):
                 // One check per distinct value, not per row: a billing file has a million rows.
                 let isShaped = storage.dictionary.map { CPR.digits($0) != nil }
+                guard isShaped.contains(true) else { continue }
                 for (r, code) in storage.codes.enumerated() where code >= 0 && !column.isNull(r) {
                     present += 1
                     if isShaped[Int(code)] { shaped += 1; if first < 0 { first = r } }
                 }
             case .integer(let values):
+                // Most integer columns (counts, fees in øre, years) have no value of nine or ten digits: they are not looked at row by row.
+                guard values.contains(where: { $0 >= 100_000_000 && $0 <= 9_999_999_999 }) else { continue }
                 for (r, v) in values.enumerated() where !column.isNull(r) {
                     present += 1
                     if CPR.isShaped(.integer(v)) { shaped += 1; if first < 0 { first = r } }
