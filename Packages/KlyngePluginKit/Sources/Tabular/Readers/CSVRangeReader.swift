@@ -405,25 +405,25 @@ struct CSVRangeReader {
         let p = b.baseAddress!
         for (k, range) in ranges.enumerated() {
             var released = range.lowerBound
-            var r = offsets[k]
+            var next = offsets[k]
             while true {
                 // Wait for the parse of this range to get further (it says how far every 4,096 rows).
-                guard let (through, done) = parsed[k].wait(after: r - offsets[k]) else { throw Cancelled() }
-                if r == offsets[k] + through, done { break }
-                for r in r..<offsets[k] + through {
-                let at = codes[r]
-                if at < 0 { continue }
-                let start = range.lowerBound + Int(at)
-                let field = CSVScanner.field(p, at: start, end: range.upperBound, delimiter: delimiter)
-                codes[r] = dictionary.code(for: UnsafeBufferPointer(start: p + start, count: field.end - start))
-                if r & 0xFFFF == 0xFFFF {
-                    if interrupted() { throw Cancelled() }
-                    progress.add(0x10000)
-                    if start - released > 8 << 20 { release(released..<start); released = start }
+                guard let (through, complete) = parsed[k].wait(after: next - offsets[k]) else { throw Cancelled() }
+                let end = offsets[k] + through
+                if next == end, complete { break }
+                for r in next..<end {
+                    let at = codes[r]
+                    if at < 0 { continue }
+                    let start = range.lowerBound + Int(at)
+                    let field = CSVScanner.field(p, at: start, end: range.upperBound, delimiter: delimiter)
+                    codes[r] = dictionary.code(for: UnsafeBufferPointer(start: p + start, count: field.end - start))
+                    if r & 0xFFFF == 0xFFFF {
+                        if interrupted() { throw Cancelled() }
+                        if start - released > 8 << 20 { release(released..<start); released = start }
+                    }
                 }
-                }
-                progress.add(through - (r - offsets[k]))
-                r = offsets[k] + through
+                progress.add(end - next)
+                next = end
             }
             release(released..<range.upperBound)
         }
