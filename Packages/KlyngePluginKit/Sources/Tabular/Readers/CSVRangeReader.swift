@@ -6,14 +6,16 @@ import Synchronization
 /// where it lies, without holding every field's offsets (`CSVScanner` keeps 8 bytes per field:
 /// 480 MB for the generator's 10M-row billing file).
 ///
-/// Two passes over the ranges: the first classifies every value (types are inferred over all of
-/// them, as `ColumnParser` does, and decided by the same `ColumnLayout`), the second parses each
-/// value into its place in the typed columns. A text column of a file read in several ranges is
-/// encoded after them, one column per core, row after row through one dictionary (the ranges leave
-/// each value's place in the file in its code's slot), so the codes are the ones one dictionary over
-/// the file gives and a value is never held twice. A file is split
-/// only where no quoted value can hide a line break (it has no `"` at all); otherwise it is one
-/// range. Anything irregular — a ragged row, an unclosed quote, a value its column's type refuses, a
+/// Types are inferred over all values, as `ColumnParser` does, and decided by the same
+/// `ColumnLayout`. A file in several ranges is parsed in one pass on the types its first rows give,
+/// every value classified as it is parsed; when the whole file's types are not that guess, and for a
+/// file in one range, there are two passes: the first classifies every value, the second parses
+/// each into its place in the typed columns. Text with few distinct values is encoded per range and
+/// the ranges' dictionaries merged in file order; text with many (ids) is encoded on a thread of its
+/// own that follows the parse, row after row through one dictionary (the ranges leave each value's
+/// place in the file in its code's slot). Either way the codes are the ones one dictionary over the
+/// file gives. A file is split only where no quoted value can hide a line break (it has no `"` at
+/// all); otherwise it is one range. Anything irregular — a ragged row, an unclosed quote, a value its column's type refuses, a
 /// field or line over the limits — makes `read` return nil, and `ColumnParser` reads the file and
 /// words the error exactly as before.
 struct CSVRangeReader {
@@ -245,21 +247,18 @@ struct CSVRangeReader {
         return result
     }
 
-    /// The number of line feeds in a range, eight bytes at a time (exact: a byte is counted only
-    /// when it is 10), giving back the pages counted every 8 MB (else the whole file is resident
+    /// The number of line feeds in a range, eight bytes at a time, giving back the pages counted every 8 MB (else the whole file is resident
     /// at once: 90 MB more at the peak of a 10M-row load).
     private func lineFeeds(in range: Range<Int>) -> Int {
         let p = b.baseAddress!
-        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F, lineFeeds: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
+        let lineFeeds: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
         var i = range.lowerBound, count = 0
         while i < range.upperBound {
             let chunkEnd = min(range.upperBound, i + (8 << 20))
             let start = i
             while i + 8 <= chunkEnd {
-                let x = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)) ^ lineFeeds
-                // The high bit of each byte that is not zero, exactly; those left clear are the line feeds.
-                let nonzero = ((x & low7) &+ low7) | x
-                count += (~nonzero & ~low7).nonzeroBitCount
+                count += CSVScanner.zeroBytes(UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)) ^ lineFeeds)
+                    .nonzeroBitCount
                 i += 8
             }
             while i < chunkEnd { if p[i] == 10 { count += 1 }; i += 1 }
@@ -431,13 +430,14 @@ struct CSVRangeReader {
     }
 
     /// How many rows of one range its parse has set, for the encoders that follow it.
-    private final class ParsedRows: Sendable {
-        private let state = Mutex((rows: 0, complete: false, ended: false))
+    private final class ParsedRows: @unchecked Sendable {
+        /// Guards `state` and wakes the encoders when it changes.
         private let changed = NSCondition()
+        private var state = (rows: 0, complete: false, ended: false)
 
         private func update(_ change: (inout (rows: Int, complete: Bool, ended: Bool)) -> Void) {
             changed.lock()
-            state.withLock { change(&$0) }
+            change(&state)
             changed.broadcast()
             changed.unlock()
         }
@@ -457,9 +457,8 @@ struct CSVRangeReader {
             changed.lock()
             defer { changed.unlock() }
             while true {
-                let now = state.withLock { $0 }
-                if now.rows > rows || now.complete { return (now.rows, now.complete) }
-                if now.ended { return nil }
+                if state.rows > rows || state.complete { return (state.rows, state.complete) }
+                if state.ended { return nil }
                 changed.wait()
             }
         }
@@ -490,16 +489,19 @@ struct CSVRangeReader {
 
     /// The rows the text columns' encoding has done, over all of them, reported as one fraction.
     private final class EncodeProgress: Sendable {
-        private let done = Atomic<Int>(0)
+        /// The rows done, counted and reported under one lock, so the fractions reported only go up.
+        private let done = Mutex(0)
         private let total: Int
-        private let report: Mutex<@Sendable (Double) -> Void>
+        private let report: @Sendable (Double) -> Void
         init(total: Int, report: @escaping @Sendable (Double) -> Void) {
             self.total = max(1, total)
-            self.report = Mutex(report)
+            self.report = report
         }
         func add(_ n: Int) {
-            // Counted and reported under one lock, so the fractions reported only go up.
-            report.withLock { $0(min(1, Double(done.add(n, ordering: .relaxed).newValue) / Double(total))) }
+            done.withLock { done in
+                done += n
+                report(min(1, Double(done) / Double(total)))
+            }
         }
     }
 

@@ -117,6 +117,14 @@ struct CSVScanner {
         case unclosedQuote(at: Int), textAfterQuote(at: Int)
     }
 
+    /// The high bit of each byte of `x` that is zero, and no other bit (exact, so the bits can be
+    /// counted too, not only the lowest one taken).
+    @inline(__always)
+    static func zeroBytes(_ x: UInt64) -> UInt64 {
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        return ~(((x & low7) &+ low7) | x | low7)
+    }
+
     /// The field that starts at byte `i` of `p[..<n]`, quoted (RFC 4180: delimiters, line breaks and
     /// doubled quotes inside; spaces after the closing quote) or not. Both readers scan with it.
     @inline(__always)
@@ -125,10 +133,9 @@ struct CSVScanner {
         guard i < n, p[i] == 34 else {
             // Eight bytes at a time while eight are left (the byte-at-a-time loop was a fifth of a
             // 10M-row load): a byte equal to the delimiter, LF or CR is a zero byte of the word XORed
-            // with that byte repeated; the lowest flagged byte is exact (a borrow only flags bytes above a real zero).
-            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            // with that byte repeated.
+            let ones: UInt64 = 0x0101_0101_0101_0101
             let delimiters = UInt64(d) &* ones, lineFeeds = 10 &* ones, returns = 13 &* ones
-            @inline(__always) func zeroBytes(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
             while i + 8 <= n {
                 let w = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
                 let hits = zeroBytes(w ^ delimiters) | zeroBytes(w ^ lineFeeds) | zeroBytes(w ^ returns)
