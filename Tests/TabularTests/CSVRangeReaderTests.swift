@@ -222,6 +222,20 @@ import Testing
         #expect(reports.filter { $0.0 == 1 }.count <= 2 && reports.dropLast(2).allSatisfy { $0.0 < 1 })
     }
 
+    @Test func progressRowsDoNotGoBackInTheSecondPass() throws {
+        // A file with quotes is one range, read in two passes: once the first has counted the rows,
+        // the second does not count them again from nothing.
+        let heard = Mutex<[(Double, Int?)]>([])
+        var options = LoadOptions()
+        options.progress = { fraction, rows in heard.withLock { $0.append((fraction, rows)) } }
+        var text = "id,name,n\n"
+        for k in 0..<300_000 { text += "\(k),\"Name \(k % 97)\",\(k % 7)\n" }
+        let read = try #require(try ranged(Array(text.utf8), rangeBytes: 1 << 16, ranges: 2, options))
+        let rows = heard.withLock { $0 }.compactMap(\.1)
+        #expect(rows.count > 3 && rows.contains { $0 > 0 && $0 < read.table.rowCount })
+        #expect(zip(rows, rows.dropFirst()).allSatisfy { $0 <= $1 } && rows.last == read.table.rowCount)
+    }
+
     @Test func aNamedPipeIsReadWhole() throws {
         // What `load x "/dev/fd/63"` from a shell's `<(…)` gives: a pipe, which cannot be mapped.
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("klynge-pipe-\(UUID().uuidString)").path

@@ -309,9 +309,11 @@ struct CSVRangeReader {
             // parse (3 threads on 2 cores: the encoding of 10M patient ids takes one core about a
             // second, so waiting for the parse first left the other core idle that long).
             let parsedRows = parseRanges.map { _ in ParsedRows() }
-            // Progress: how far the parse of the first range (or the encoding) is, and the rows parsed so far.
-            let report = options.progress, found = RowCounter()
-            let encoded = EncodeProgress(total: capacity * textColumns.count) { report?(progressFrom + share * $0, found.rows) }
+            // Progress: how far the parse of the first range (or the encoding) is, and the rows: all of
+            // them when the first pass has counted them, else those parsed so far.
+            let report = options.progress, found = RowCounter(), counted = given == nil ? capacity : nil
+            let rowsNow: @Sendable () -> Int = { counted ?? found.rows }
+            let encoded = EncodeProgress(total: capacity * textColumns.count) { report?(progressFrom + share * $0, rowsNow()) }
             let starts = offsets
             let encoders = textColumns.map { c in
                 // The reader's bytes and this column's codes are read and written by that thread alone until it is waited for.
@@ -330,7 +332,7 @@ struct CSVRangeReader {
                 try parse(parseRanges[k], firstRow: offsets[k], limit: k + 1 < offsets.count ? offsets[k + 1] : capacity,
                           plans: layout.plans, into: pointers, deferred: deferred, parsed: parsedRows[k],
                           guess: given != nil, classify: given.flatMap { layout.header || k > 0 ? $0 : nil }, interrupted: interrupted,
-                          counter: found, progress: k == 0 && textColumns.isEmpty ? { report?(progressFrom + share * $0, found.rows) } : nil)
+                          counter: found, progress: k == 0 && textColumns.isEmpty ? { report?(progressFrom + share * $0, rowsNow()) } : nil)
             }
             if ranges.contains(where: { $0.stop == .cancelled }) { throw Cancelled() }
             guard !ranges.contains(where: { $0.stop == .irregular || $0.stop == .misfit }) else {
