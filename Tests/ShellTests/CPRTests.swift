@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import Output
 import Query
-import Shell
+@testable import Shell
 import Tabular
 import TestSupport
 
@@ -32,6 +32,17 @@ import TestSupport
         #expect(cpr == person, "the same person, with and without hyphen, gets the same pseudonym")
         #expect(cpr[0] != cpr[1])
         #expect(out.infos.contains { $0.contains("CPR numbers in 'cpr', 'person' replaced by pseudonyms (HMAC-SHA256 with the key in") })
+    }
+
+    @Test func idsKeptAsBytesAreCheckedForCPRNumbersToo() throws {
+        // A large file's many-valued text is kept as bytes (RawText); its CPR numbers are found as in any column.
+        func raw(_ values: [String]) -> Column {
+            Column(name: "id", data: .text(TextStorage(raw: RawText(bytes: Array(values.joined().utf8), width: 10, ends: [], count: values.count))))
+        }
+        let ids = ["H5WZSABT26", "EYJGBQASBB"], cpr = ["0101901234", "1512854321"]
+        #expect(try CPRGuard.cprColumns(Table(columns: [raw(ids)])).isEmpty)
+        #expect(try CPRGuard.cprColumns(Table(columns: [raw(cpr)])) == [0])
+        #expect(throws: CPRGuard.MixedColumn.self) { try CPRGuard.cprColumns(Table(columns: [raw(ids + cpr)])) }
     }
 
     @Test func theSamePersonInTwoFilesJoins() throws {

@@ -39,7 +39,7 @@ import TestSupport
         #expect(!session.execute("load d \"data.csv\" types (amount: text)").infos.joined().contains("load cache"), "other options, another entry")
         // A damaged entry is not an error: the file is parsed again.
         for entry in try FileManager.default.contentsOfDirectory(atPath: session.loadCachePath) where entry.hasSuffix(".cols") {
-            try Data("KLYNGECOLS1Lxx".utf8).write(to: URL(fileURLWithPath: (session.loadCachePath as NSString).appendingPathComponent(entry)))
+            try Data("KLYNGECOLS2Lxx".utf8).write(to: URL(fileURLWithPath: (session.loadCachePath as NSString).appendingPathComponent(entry)))
         }
         let again = load(session)
         #expect(again.hasPrefix("loaded d") && !again.contains("load cache"))

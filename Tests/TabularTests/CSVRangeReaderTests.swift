@@ -81,6 +81,34 @@ import Testing
         }
     }
 
+    @Test func idsAreKeptAsTheirBytesInTheirRowsOrWithTheirEnds() throws {
+        // Ids of one length (as the generator's patient ids): each row's slot becomes its value;
+        // blank lines move the values up with their rows.
+        func file(_ id: (Int) -> String) -> [UInt8] {
+            var text = "id,code\n"
+            for k in 0..<30_000 {
+                text += "\(id(k)),0\(k % 9)\n"
+                if k % 997 == 0 { text += "\n" }
+            }
+            return Array(text.utf8)
+        }
+        let tenBytes = file { "X" + String(format: "%09d", $0 * 7_919 % 20_000) }
+        // One longer id far below the sampled rows, and some nulls: the values go to new arrays with their ends.
+        let longer = file { $0 == 25_000 ? "X12345678901" : $0 % 101 == 0 ? "" : "X" + String(format: "%09d", $0 * 7_919 % 20_000) }
+        for (bytes, width) in [(tenBytes, 10), (longer, 0)] {
+            let whole = try exact(bytes)
+            for ranges in [2, 3] {
+                let read = try #require(try ranged(bytes, rangeBytes: 1 << 12, ranges: ranges))
+                guard case .text(let ids) = read.table.columns[0].data, case .text(let codes) = read.table.columns[1].data else {
+                    Issue.record("not text"); continue
+                }
+                #expect(ids.raw?.width == width, "\(ranges) ranges")
+                #expect(codes.raw == nil, "few distinct values are encoded at once")
+                #expect(same(read.table, whole), "\(ranges) ranges")
+            }
+        }
+    }
+
     @Test func aGuessThatLaterRowsBreakIsReadAgainInTwoPasses() throws {
         // A file in ranges is parsed on the types of its first rows; here they say integer and a
         // value far below them says decimal, so the file is read again in two passes.
@@ -209,7 +237,8 @@ import Testing
         let heard = Mutex<[(Double, Int?)]>([])
         var options = LoadOptions()
         options.progress = { fraction, rows in heard.withLock { $0.append((fraction, rows)) } }
-        let read = try #require(try ranged(billing(rows: 300_000), rangeBytes: 1 << 16, ranges: 2, options))
+        // The first range reports every 65,536 rows: 600,000 rows in two ranges give four reports before the last.
+        let read = try #require(try ranged(billing(rows: 600_000), rangeBytes: 1 << 16, ranges: 2, options))
         let reports = heard.withLock { $0 }
         #expect(reports.count > 3)
         #expect(zip(reports, reports.dropFirst()).allSatisfy { $0.0 <= $1.0 })
@@ -218,7 +247,7 @@ import Testing
         #expect(reports.allSatisfy { ($0.1 ?? 0) <= read.table.rowCount })
         #expect(reports.contains { $0.0 > 0 && $0.0 < 1 && ($0.1 ?? 0) > 0 })
         #expect(reports.last.map { $0.0 == 1 && $0.1 == read.table.rowCount } == true)
-        // The line does not stand at 100 % while the ids are still being encoded: only the last reports say done.
+        // The line does not stand at 100 % while the ids are still being copied out: only the last reports say done.
         #expect(reports.filter { $0.0 == 1 }.count <= 2 && reports.dropLast(2).allSatisfy { $0.0 < 1 })
     }
 

@@ -212,8 +212,9 @@ extension Evaluator {
         var out = [Bool](repeating: false, count: n)
         switch (a.data, b.data) {
         case (.text(let s), .text(let u)):
-            for i in 0..<n where s.codes[i] >= 0 && u.codes[i] >= 0 {
-                out[i] = test(cmp, s.dictionary[Int(s.codes[i])], u.dictionary[Int(u.codes[i])])
+            let sCodes = s.codes, uCodes = u.codes, sStrings = s.dictionary, uStrings = u.dictionary
+            for i in 0..<n where sCodes[i] >= 0 && uCodes[i] >= 0 {
+                out[i] = test(cmp, sStrings[Int(sCodes[i])], uStrings[Int(uCodes[i])])
             }
         case (.integer(let p), .integer(let q)):
             for i in 0..<n { out[i] = test(cmp, p[i], q[i]) }

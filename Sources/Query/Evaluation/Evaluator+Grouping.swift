@@ -5,7 +5,8 @@ extension Evaluator {
     public static func keyCodes(_ c: Column) -> [Int32] {
         switch c.data {
         case .text(let t):
-            return c.validity == nil ? t.codes : (0..<c.count).map { c.isNull($0) ? -1 : t.codes[$0] }
+            let codes = t.codes
+            return c.validity == nil ? codes : (0..<c.count).map { c.isNull($0) ? -1 : codes[$0] }
         case .boolean(let v):
             return (0..<v.count).map { c.isNull($0) ? -1 : (v[$0] ? 1 : 0) }
         default:

@@ -49,8 +49,9 @@ extension Evaluator {
             var lookup: [String: Int32] = [:]
             for (code, s) in y.dictionary.enumerated() where lookup[s] == nil { lookup[s] = Int32(code) }
             let translate = x.dictionary.map { lookup[$0] ?? -2 }
-            let left = (0..<a.count).map { i -> Int32 in a.isNull(i) || x.codes[i] < 0 ? -1 : translate[Int(x.codes[i])] }
-            let right = (0..<b.count).map { i -> Int32 in b.isNull(i) ? -1 : y.codes[i] }
+            let xCodes = x.codes, yCodes = y.codes
+            let left = (0..<a.count).map { i -> Int32 in a.isNull(i) || xCodes[i] < 0 ? -1 : translate[Int(xCodes[i])] }
+            let right = (0..<b.count).map { i -> Int32 in b.isNull(i) ? -1 : yCodes[i] }
             return (left.map { $0 == -2 ? -1 : $0 }, right)
         }
         let useDoubles = a.type == .decimal || b.type == .decimal

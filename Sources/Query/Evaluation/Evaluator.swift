@@ -140,7 +140,8 @@ public enum Evaluator {
         case (.text(let x), .text(let y)):
             // Merge the dictionaries: b's codes are shifted past a's.
             let offset = Int32(x.dictionary.count)
-            let codes = (0..<n).map { pick[$0] ? x.codes[$0] : (y.codes[$0] < 0 ? -1 : y.codes[$0] + offset) }
+            let xCodes = x.codes, yCodes = y.codes
+            let codes = (0..<n).map { pick[$0] ? xCodes[$0] : (yCodes[$0] < 0 ? -1 : yCodes[$0] + offset) }
             var builder = TextStorage.Builder()
             let merged = x.dictionary + y.dictionary
             var remap: [Int32] = []

@@ -40,6 +40,9 @@ struct CPRGuard {
             var shaped = 0, present = 0, first = -1
             switch column.data {
             case .text(let storage):
+                // Text kept as bytes (ids) is looked at without being encoded: no value that starts
+                // with a digit or a space, no CPR number.
+                if let raw = storage.raw, !raw.contains(where: { CPR.canStart(with: $0[0]) }) { continue }
                 // One check per distinct value, not per row: a billing file has a million rows.
                 let isShaped = storage.dictionary.map { CPR.digits($0) != nil }
                 guard isShaped.contains(true) else { continue }

@@ -22,7 +22,7 @@ public enum CPR {
         // Text that starts with neither a digit nor a space (ids, names, codes) is refused before
         // anything is allocated: a loaded table's text is checked one distinct value at a time, 1.6
         // million of them for the patient ids of a region's billing file.
-        guard let lead = text.utf8.first, lead == UInt8(ascii: " ") || lead &- UInt8(ascii: "0") < 10 else { return nil }
+        guard let lead = text.utf8.first, canStart(with: lead) else { return nil }
         var out: [UInt8] = []
         out.reserveCapacity(10)
         var hyphens = 0, position = 0
@@ -41,6 +41,11 @@ public enum CPR {
         }
         guard out.count == 10, birthDate(out) != nil else { return nil }
         return out
+    }
+
+    /// Whether CPR-shaped text can start with this byte (a digit or a space).
+    @inline(__always) public static func canStart(with byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte &- UInt8(ascii: "0") < 10
     }
 
     /// Whether text or a value has the shape of a CPR number.

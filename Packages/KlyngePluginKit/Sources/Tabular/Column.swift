@@ -41,7 +41,7 @@ public struct Column: Sendable {
         switch data {
         case .integer(let v): return .integer(v[i])
         case .decimal(let v): return .decimal(v[i])
-        case .text(let t): return .text(t.dictionary[Int(t.codes[i])])
+        case .text(let t): return t.string(at: i).map(Value.text) ?? .null
         case .date(let v): return .date(v[i])
         case .boolean(let v): return .boolean(v[i])
         }
@@ -59,7 +59,7 @@ public struct Column: Sendable {
         switch data {
         case .integer(let v): newData = .integer(pick(v, 0))
         case .decimal(let v): newData = .decimal(pick(v, 0))
-        case .text(let t): newData = .text(TextStorage(codes: pick(t.codes, -1), dictionary: t.dictionary))
+        case .text(let t): newData = .text(t.gathered(indices))
         case .date(let v): newData = .date(pick(v, 0))
         case .boolean(let v): newData = .boolean(pick(v, false))
         }
@@ -132,7 +132,7 @@ public enum ColumnData: Sendable {
         switch self {
         case .integer(let v): return v.count
         case .decimal(let v): return v.count
-        case .text(let t): return t.codes.count
+        case .text(let t): return t.count
         case .date(let v): return v.count
         case .boolean(let v): return v.count
         }
@@ -140,16 +140,62 @@ public enum ColumnData: Sendable {
 }
 
 /// Dictionary-encoded text: each row holds an index into a list of distinct strings.
+///
+/// A loaded column of ids may instead be held as its bytes (`raw`) until something first reads
+/// `codes` or `dictionary`; `count`, `string(at:)` and `gathered(_:)` do not need the encoding.
 public struct TextStorage: Sendable {
-    /// Per row, the index into `dictionary`, or -1 for null.
-    public var codes: [Int32]
-    /// The distinct strings (possibly more than the rows use after filtering).
-    public var dictionary: [String]
+    private var storedCodes: [Int32]
+    private var storedDictionary: [String]
+    /// The values as bytes, while they may still be (set only by a reader; see `RawText`).
+    public private(set) var raw: RawText?
+
+    /// Per row, the index into `dictionary`, or -1 for null (encodes raw text on first use).
+    public var codes: [Int32] {
+        get { raw?.encoded.storedCodes ?? storedCodes }
+        _modify { settle(); yield &storedCodes }
+    }
+    /// The distinct strings (possibly more than the rows use after filtering; encodes raw text on first use).
+    public var dictionary: [String] {
+        get { raw?.encoded.storedDictionary ?? storedDictionary }
+        _modify { settle(); yield &storedDictionary }
+    }
 
     /// Creates text storage from codes and a dictionary.
     public init(codes: [Int32], dictionary: [String]) {
-        self.codes = codes
-        self.dictionary = dictionary
+        self.storedCodes = codes
+        self.storedDictionary = dictionary
+    }
+
+    /// Creates text storage that holds values as bytes until codes are asked for.
+    public init(raw: RawText) {
+        self.storedCodes = []
+        self.storedDictionary = []
+        self.raw = raw
+    }
+
+    /// The number of rows.
+    public var count: Int { raw?.count ?? storedCodes.count }
+
+    /// Row i's text, or nil when it is null.
+    public func string(at i: Int) -> String? {
+        if let raw { return raw.string(at: i) }
+        let code = storedCodes[i]
+        return code < 0 ? nil : storedDictionary[Int(code)]
+    }
+
+    /// The rows at the given indices, in that order; an index of -1 gives a null.
+    public func gathered(_ indices: [Int]) -> TextStorage {
+        if let raw { return TextStorage(raw: raw.gather(indices)) }
+        return TextStorage(codes: indices.map { $0 >= 0 ? storedCodes[$0] : -1 }, dictionary: storedDictionary)
+    }
+
+    /// Replaces raw bytes by their encoding, so that codes can be changed in place.
+    private mutating func settle() {
+        guard let raw else { return }
+        let encoded = raw.encoded
+        storedCodes = encoded.storedCodes
+        storedDictionary = encoded.storedDictionary
+        self.raw = nil
     }
 
     /// Builds text storage by appending strings, reusing codes for repeated values.

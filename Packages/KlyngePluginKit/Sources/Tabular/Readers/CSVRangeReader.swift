@@ -11,11 +11,11 @@ import Synchronization
 /// every value classified as it is parsed; when the whole file's types are not that guess, and for a
 /// file in one range, there are two passes: the first classifies every value, the second parses
 /// each into its place in the typed columns. Text with few distinct values is encoded per range and
-/// the ranges' dictionaries merged in file order; text with many (ids) is encoded on a thread of its
-/// own that follows the parse, row after row through one dictionary (the ranges leave each value's
-/// place in the file in its code's slot). Either way the codes are the ones one dictionary over the
-/// file gives. A file is split only where no quoted value can hide a line break (it has no `"` at
-/// all); otherwise it is one range. Anything irregular — a ragged row, an unclosed quote, a value its column's type refuses, a
+/// the ranges' dictionaries merged in file order, so the codes are the ones one dictionary over the
+/// file gives; text with many (ids) is kept as its bytes (`RawText`, encoded in file order when
+/// first needed): the ranges leave each value's place in the file in its row's slot, and the
+/// values are copied out after the parse. A file is split only where no quoted value can hide a
+/// line break (it has no `"` at all); otherwise it is one range. Anything irregular — a ragged row, an unclosed quote, a value its column's type refuses, a
 /// field or line over the limits — makes `read` return nil, and `ColumnParser` reads the file and
 /// words the error exactly as before.
 struct CSVRangeReader {
@@ -34,6 +34,10 @@ struct CSVRangeReader {
     var minimumRangeBytes = 4 << 20
     /// How many rows of the first range are looked at for the number of distinct values of each column.
     static let sampleRows = 65_536
+    /// The pages of the file are given back (`release`) after about this many bytes have been read
+    /// (they stay in the page cache): at 8 MB a range, the pages still held were 38 MB of a 10M-row
+    /// load's peak (issue 13).
+    static let releaseBytes = 2 << 20
     /// How many ranges at most: one per core.
     var maximumRanges = ProcessInfo.processInfo.activeProcessorCount
 
@@ -181,6 +185,8 @@ struct CSVRangeReader {
         var bits: [UInt32]
         var evidence: [UInt32]
         var distinct: [Int] = []
+        /// Per column, the length every sampled value has, or -1 when they differ.
+        var widths: [Int] = []
         var stop = Stop.none
     }
 
@@ -192,6 +198,8 @@ struct CSVRangeReader {
         var open: [Int]
         var above: [Previous]
         var sample: [ByteDictionary]
+        /// Per column, the length of the sampled values so far (Int.min before the first, -1 when they differ).
+        var widths: [Int]
         let columns: Int
 
         init(columns: Int, given: [Bool], sample: Bool) {
@@ -199,6 +207,7 @@ struct CSVRangeReader {
             open = (0..<columns).filter { !given[$0] }
             above = [Previous](repeating: Previous(), count: columns)
             self.sample = sample ? [ByteDictionary](repeating: ByteDictionary(), count: columns) : []
+            widths = [Int](repeating: .min, count: sample ? columns : 0)
             self.columns = columns
         }
 
@@ -207,7 +216,11 @@ struct CSVRangeReader {
         mutating func add(_ fields: RowFields, of b: UnsafeBufferPointer<UInt8>) {
             result.rows += 1
             if !sample.isEmpty, result.rows <= CSVRangeReader.sampleRows {
-                for c in 0..<columns { _ = sample[c].code(for: UnsafeBufferPointer(rebasing: b[fields.starts[c]..<fields.ends[c]])) }
+                for c in 0..<columns {
+                    _ = sample[c].code(for: UnsafeBufferPointer(rebasing: b[fields.starts[c]..<fields.ends[c]]))
+                    let width = fields.ends[c] - fields.starts[c]
+                    if widths[c] != width { widths[c] = widths[c] == .min ? width : -1 }
+                }
             }
             var closed = false
             for c in open {
@@ -225,6 +238,7 @@ struct CSVRangeReader {
         var classified: Classified {
             var r = result
             r.distinct = sample.map(\.count)
+            r.widths = widths
             return r
         }
     }
@@ -254,7 +268,7 @@ struct CSVRangeReader {
         let lineFeeds: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
         var i = range.lowerBound, count = 0
         while i < range.upperBound {
-            let chunkEnd = min(range.upperBound, i + (8 << 20))
+            let chunkEnd = min(range.upperBound, i + Self.releaseBytes)
             let start = i
             while i + 8 <= chunkEnd {
                 count += CSVScanner.zeroBytes(UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)) ^ lineFeeds)
@@ -265,6 +279,25 @@ struct CSVRangeReader {
             release(start..<chunkEnd)
         }
         return count
+    }
+
+    /// Whether the bytes in `range` hold a `"`, looked for in `parts` pieces side by side, 8 MB at
+    /// a time, each chunk's pages given back (one `memchr` over the whole file kept all of it in
+    /// memory: 430 MB, the peak of a 10M-row load).
+    private func hasQuote(_ range: Range<Int>, parts: Int) -> Bool {
+        let p = b.baseAddress!
+        let size = (range.count + parts - 1) / parts
+        let found = try? Parallel.map(parts) { k -> Bool in
+            var i = range.lowerBound + k * size
+            let end = min(range.upperBound, i + size)
+            while i < end {
+                let chunkEnd = min(end, i + Self.releaseBytes)
+                defer { release(i..<chunkEnd); i = chunkEnd }
+                if memchr(p + i, 34, chunkEnd - i) != nil { return true }
+            }
+            return false
+        }
+        return found?.contains(true) ?? true
     }
 
     /// How a parse of all the ranges ended.
@@ -292,59 +325,50 @@ struct CSVRangeReader {
         var capacity = 0
         for count in (layout.header ? [] : [1]) + counts { offsets.append(capacity); capacity += count }
         guard capacity > 0 else { return .irregular }
-        let outputs = layout.plans.map { ColumnOutput(type: $0.type, rows: capacity) }
         // With several ranges, a text column with many distinct values (more than a quarter of the
-        // sampled rows: ids, not codes) is encoded after them (see `encode`); other text is encoded
-        // in each range and the ranges' few values merged (see `merge`).
-        let canDefer = ranges.count > 1 && (layout.header || memchr(p + first.lowerBound, 34, first.count) == nil)
+        // sampled rows: ids, not codes) is kept as its bytes (see `keepRaw`); other text is encoded
+        // in each range and the ranges' few values merged (see `merge`). Not in a file of 4 GiB or
+        // more (`RawText` ends are 32-bit).
+        let canDefer = ranges.count > 1 && b.count <= Int(UInt32.max)
+            && (layout.header || memchr(p + first.lowerBound, 34, first.count) == nil)
         let sampled = max(1, min(Self.sampleRows, sample.rows))
         let deferred = (0..<columns).map { c in
             canDefer && layout.plans[c].type == .text && sample.distinct.indices.contains(c) && sample.distinct[c] * 4 > sampled
         }
-        let textColumns = (0..<columns).filter { deferred[$0] }
+        // A kept column's slot per row: its value's place in the file, in room for the value itself
+        // when the sampled values are all one length of 4 bytes or more (see `keepRaw`).
+        let slots = (0..<columns).map { c in deferred[c] ? max(4, sample.widths.indices.contains(c) ? sample.widths[c] : 0) : 0 }
+        let outputs = (0..<columns).map { ColumnOutput(type: layout.plans[$0].type, rows: capacity, slot: slots[$0]) }
         let share = 1 - progressFrom
-        let parsed: (ranges: [ParsedRange], strings: [[String]])
-        do { parsed = try ColumnOutput.withPointers(outputs) { pointers -> (ranges: [ParsedRange], strings: [[String]]) in
-            // A many-valued text column is encoded on a thread of its own that follows the ranges'
-            // parse (3 threads on 2 cores: the encoding of 10M patient ids takes one core about a
-            // second, so waiting for the parse first left the other core idle that long).
-            let parsedRows = parseRanges.map { _ in ParsedRows() }
-            // Progress: how far the parse of the first range (or the encoding) is, and the rows: all of
-            // them when the first pass has counted them, else those parsed so far.
+        let parsed: [ParsedRange]
+        do { parsed = try ColumnOutput.withPointers(outputs) { pointers -> [ParsedRange] in
+            // Progress: how far the parse of the first range is, and the rows: all of them when the
+            // first pass has counted them, else those parsed so far.
             let report = options.progress, found = RowCounter(), counted = given == nil ? capacity : nil
-            let rowsNow: @Sendable () -> Int = { counted ?? found.rows }
-            let encoded = EncodeProgress(total: capacity * textColumns.count) { report?(progressFrom + share * $0, rowsNow()) }
-            let starts = offsets
-            let encoders = textColumns.map { c in
-                // The reader's bytes and this column's codes are read and written by that thread alone until it is waited for.
-                nonisolated(unsafe) let codes = pointers[c].assumingMemoryBound(to: Int32.self), reader = self
-                return Background {
-                    try reader.encode(codes: codes, ranges: parseRanges, offsets: starts, parsed: parsedRows,
-                                      interrupted: interrupted, progress: encoded)
-                }
-            }
-            // The encoders write into the columns: they are waited for before the columns are let go, also when the parse fails.
-            defer {
-                for done in parsedRows { done.end() }
-                for encoder in encoders { _ = encoder.result }
-            }
             let ranges = try Parallel.map(parseRanges.count) { k in
                 try parse(parseRanges[k], firstRow: offsets[k], limit: k + 1 < offsets.count ? offsets[k + 1] : capacity,
-                          plans: layout.plans, into: pointers, deferred: deferred, parsed: parsedRows[k],
+                          plans: layout.plans, into: pointers, slots: slots,
                           guess: given != nil, classify: given.flatMap { layout.header || k > 0 ? $0 : nil }, interrupted: interrupted,
-                          counter: found, progress: k == 0 && textColumns.isEmpty ? { report?(progressFrom + share * $0, rowsNow()) } : nil)
+                          counter: found, progress: k == 0 ? { report?(progressFrom + share * $0, counted ?? found.rows) } : nil)
             }
             if ranges.contains(where: { $0.stop == .cancelled }) { throw Cancelled() }
             guard !ranges.contains(where: { $0.stop == .irregular || $0.stop == .misfit }) else {
                 throw ranges.contains(where: { $0.stop == .irregular }) ? Misread.irregular : Misread.misfit
             }
-            var byColumn = try Parallel.map(columns) { c -> [String] in
-                guard layout.plans[c].type == .text, !deferred[c] else { return [] }
-                return try Self.merge(ranges.map { $0.dictionaries[c]! }, codes: pointers[c].assumingMemoryBound(to: Int32.self),
-                                      offsets: offsets, rows: ranges.map(\.rows), interrupted: interrupted)
+            let text = try Parallel.map(columns) { c -> ColumnOutput.Text? in
+                guard layout.plans[c].type == .text, !deferred[c] else { return nil }
+                return .dictionary(try Self.merge(ranges.map { $0.dictionaries[c]! }, codes: pointers[c].assumingMemoryBound(to: Int32.self),
+                                                  offsets: offsets, rows: ranges.map(\.rows), interrupted: interrupted))
             }
-            for (k, c) in textColumns.enumerated() { byColumn[c] = try encoders[k].result.get() }
-            return (ranges, byColumn)
+            for c in 0..<columns {
+                if deferred[c] {
+                    outputs[c].text = try keepRaw(slots: pointers[c], slot: slots[c], column: c, ranges: parseRanges,
+                                                  offsets: offsets, parsed: ranges, interrupted: interrupted)
+                } else {
+                    outputs[c].text = text[c]
+                }
+            }
+            return ranges
         } } catch Misread.irregular {
             return .irregular
         } catch Misread.misfit {
@@ -353,7 +377,7 @@ struct CSVRangeReader {
         // Ranges with fewer rows than counted (blank lines) are moved up against the ones before.
         var rows = 0
         var moves: [(from: Int, to: Int, count: Int)] = []
-        for (k, range) in parsed.ranges.enumerated() {
+        for (k, range) in parsed.enumerated() {
             if offsets[k] != rows { moves.append((offsets[k], rows, range.rows)) }
             rows += range.rows
         }
@@ -362,16 +386,16 @@ struct CSVRangeReader {
         let built = (0..<columns).map { c -> Column in
             var validity: [Bool]? = nil
             var start = 0
-            for (k, range) in parsed.ranges.enumerated() {
+            for (k, range) in parsed.enumerated() {
                 defer { start += range.rows }
                 guard !range.nulls[c].isEmpty else { continue }
                 if validity == nil { validity = [Bool](repeating: true, count: rows) }
                 for r in range.nulls[c] { validity![r - offsets[k] + start] = false }
             }
-            return Column(name: layout.names[c], data: outputs[c].data(dictionary: parsed.strings[c]), validity: validity)
+            return Column(name: layout.names[c], data: outputs[c].data, validity: validity)
         }
         options.progress?(1, rows)
-        return .table(Table(columns: built, rowCount: rows), parsed.ranges.compactMap(\.classified))
+        return .table(Table(columns: built, rowCount: rows), parsed.compactMap(\.classified))
     }
 
     /// How a parse in ranges failed, inside the columns' scope.
@@ -379,7 +403,7 @@ struct CSVRangeReader {
 
     /// Merges a text column's per-range dictionaries in file order (the first one grows into the
     /// file's) and renumbers the codes of each later range's `rows[k]` rows, which start at `offsets[k]`.
-    /// Only for columns with few distinct values (codes, practices); `encode` takes the others.
+    /// Only for columns with few distinct values (codes, practices); `keepRaw` takes the others.
     private static func merge(_ dictionaries: [ByteDictionary], codes: UnsafeMutablePointer<Int32>, offsets: [Int], rows: [Int],
                               interrupted: @Sendable () -> Bool) throws -> [String] {
         var merged = dictionaries[0]
@@ -391,120 +415,63 @@ struct CSVRangeReader {
         return merged.strings
     }
 
-    /// Encodes one text column of a file read in several ranges: its code slots hold each value's
-    /// place in its range (or -1 for null), and are replaced row after row by codes from one
-    /// dictionary, so codes come in order of first appearance in the file.
-    ///
-    /// Why after the ranges and not in them: a dictionary per range held the many distinct values
-    /// of a column like `patient_id` once per range and had to be merged in file order, which took
-    /// a core for about half a second (10M rows, 1.6M distinct); one pass per column holds each
-    /// value once and needs no merge. The pages of the file are read again from the page cache and
-    /// given back behind the pass.
-    private func encode(codes: UnsafeMutablePointer<Int32>, ranges: [Range<Int>], offsets: [Int], parsed: [ParsedRows],
-                        interrupted: @Sendable () -> Bool, progress: EncodeProgress) throws -> [String] {
-        var dictionary = ByteDictionary()
+    /// Copies a many-valued text column (ids) out of the file, in row order, into one `RawText`.
+    /// Its slots (`slot` bytes per row) begin with each value's place in its range (-1 for null),
+    /// and the parse counted each range's bytes and lengths. When every value has the slot's
+    /// length, each value is copied into its own slot, which then are the text (10M patient ids:
+    /// 100 MB, and no second array beside them at the load's peak); otherwise the values go to new
+    /// arrays with their ends. The ranges are copied side by side.
+    private func keepRaw(slots: UnsafeMutableRawPointer, slot: Int, column c: Int, ranges: [Range<Int>], offsets: [Int],
+                         parsed: [ParsedRange], interrupted: @escaping @Sendable () -> Bool) throws -> ColumnOutput.Text {
         let p = b.baseAddress!
-        for (k, range) in ranges.enumerated() {
+        let lengths = parsed.map { $0.lengths[c] }
+        let nulls = parsed.contains { !$0.nulls[c].isEmpty }
+        let shortest = lengths.map(\.shortest).min() ?? 0, longest = lengths.map(\.longest).max() ?? 0
+        let width = !nulls && shortest == longest ? shortest : 0
+        nonisolated(unsafe) let slots = slots
+        // Calls `copy` with each value's row in the range, bytes in the file and length, giving back the file's pages behind.
+        func each(_ k: Int, _ copy: (Int, UnsafePointer<UInt8>?, Int) -> Void) throws {
+            let range = ranges[k]
             var released = range.lowerBound
-            var next = offsets[k]
-            while true {
-                // Wait for the parse of this range to get further (it says how far every 4,096 rows).
-                guard let (through, complete) = parsed[k].wait(after: next - offsets[k]) else { throw Cancelled() }
-                let end = offsets[k] + through
-                if next == end, complete { break }
-                for r in next..<end {
-                    let at = codes[r]
-                    if at < 0 { continue }
-                    let start = range.lowerBound + Int(at)
-                    let field = CSVScanner.field(p, at: start, end: range.upperBound, delimiter: delimiter)
-                    codes[r] = dictionary.code(for: UnsafeBufferPointer(start: p + start, count: field.end - start))
-                    if r & 0xFFFF == 0xFFFF {
-                        if interrupted() { throw Cancelled() }
-                        if start - released > 8 << 20 { release(released..<start); released = start }
-                    }
+            for r in 0..<parsed[k].rows {
+                let place = slots.loadUnaligned(fromByteOffset: (offsets[k] + r) * slot, as: Int32.self)
+                guard place >= 0 else { copy(r, nil, 0); continue }
+                let start = range.lowerBound + Int(place)
+                let end = width > 0 ? start + width : CSVScanner.field(p, at: start, end: range.upperBound, delimiter: delimiter).end
+                copy(r, p + start, end - start)
+                if r & 0xFFFF == 0xFFFF {
+                    if interrupted() { throw Cancelled() }
+                    if start - released > Self.releaseBytes { release(released..<start); released = start }
                 }
-                progress.add(end - next)
-                next = end
             }
             release(released..<range.upperBound)
         }
-        return dictionary.strings
-    }
-
-    /// How many rows of one range its parse has set, for the encoders that follow it.
-    private final class ParsedRows: @unchecked Sendable {
-        /// Guards `state` and wakes the encoders when it changes.
-        private let changed = NSCondition()
-        private var state = (rows: 0, complete: false, ended: false)
-
-        private func update(_ change: (inout (rows: Int, complete: Bool, ended: Bool)) -> Void) {
-            changed.lock()
-            change(&state)
-            changed.broadcast()
-            changed.unlock()
+        if width == slot {
+            _ = try Parallel.map(ranges.count) { k in
+                try each(k) { r, value, n in memcpy(slots + (offsets[k] + r) * slot, value!, n) }
+            }
+            return .inPlace
         }
-
-        /// Says that the first `rows` rows of the range are set.
-        func set(_ rows: Int) { update { $0.rows = rows } }
-
-        /// Says that the range is parsed: it has `rows` rows.
-        func finish(_ rows: Int) { update { $0 = (rows, true, true) } }
-
-        /// Says that the parse of the range has stopped (finished, failed or cancelled): no more rows will come.
-        func end() { update { $0.ended = true } }
-
-        /// Waits until more than `rows` rows are set or the range is parsed; returns how many rows
-        /// are set and whether that is all of them; nil when the parse stopped before the end.
-        func wait(after rows: Int) -> (rows: Int, complete: Bool)? {
-            changed.lock()
-            defer { changed.unlock() }
-            while true {
-                if state.rows > rows || state.complete { return (state.rows, state.complete) }
-                if state.ended { return nil }
-                changed.wait()
+        // Where each range's rows and bytes go.
+        let total = lengths.reduce(0) { $0 + $1.bytes }, rows = parsed.reduce(0) { $0 + $1.rows }
+        var firstRow = [0], firstByte = [0]
+        for k in parsed.indices.dropLast() { firstRow.append(firstRow[k] + parsed[k].rows); firstByte.append(firstByte[k] + lengths[k].bytes) }
+        var bytes = [UInt8](unsafeUninitializedCapacity: total) { _, n in n = total }
+        var ends = width > 0 ? [] : [UInt32](unsafeUninitializedCapacity: rows) { _, n in n = rows }
+        try bytes.withUnsafeMutableBufferPointer { out in
+            try ends.withUnsafeMutableBufferPointer { ends in
+                nonisolated(unsafe) let out = out, ends = ends
+                _ = try Parallel.map(ranges.count) { k in
+                    var at = firstByte[k]
+                    try each(k) { r, value, n in
+                        if let value { memcpy(out.baseAddress! + at, value, n) }
+                        at += n
+                        if width == 0 { ends[firstRow[k] + r] = UInt32(at) }
+                    }
+                }
             }
         }
-    }
-
-    /// Work running on a thread of its own (not a Dispatch worker, which the parse keeps busy), and its result once done.
-    private final class Background<T: Sendable>: Sendable {
-        private let outcome = Mutex<Swift.Result<T, Error>?>(nil)
-        private let done = DispatchSemaphore(value: 0)
-
-        /// Starts `work` on a new thread.
-        init(_ work: @escaping @Sendable () throws -> T) {
-            Thread { [self] in
-                let result = Swift.Result { try work() }
-                outcome.withLock { $0 = result }
-                done.signal()
-            }.start()
-        }
-
-        /// The result, waiting for the work to finish.
-        var result: Swift.Result<T, Error> {
-            if let known = outcome.withLock({ $0 }) { return known }
-            done.wait()
-            done.signal()
-            return outcome.withLock { $0! }
-        }
-    }
-
-    /// The rows the text columns' encoding has done, over all of them, reported as one fraction.
-    private final class EncodeProgress: Sendable {
-        /// The rows done, counted and reported under one lock, so the fractions reported only go up.
-        private let done = Mutex(0)
-        private let total: Int
-        private let report: @Sendable (Double) -> Void
-        init(total: Int, report: @escaping @Sendable (Double) -> Void) {
-            self.total = max(1, total)
-            self.report = report
-        }
-        func add(_ n: Int) {
-            done.withLock { done in
-                done += n
-                report(min(1, Double(done) / Double(total)))
-            }
-        }
+        return .raw(RawText(bytes: bytes, width: width, ends: ends, count: rows))
     }
 
     /// Splits the rows after the first into about one range per core, each starting at a line start;
@@ -512,7 +479,7 @@ struct CSVRangeReader {
     private func split(_ all: Range<Int>) -> [Range<Int>] {
         // No range over 1 GiB: a text value's place in its range is kept in an Int32 code slot until it is encoded.
         let count = max(min(maximumRanges, all.count / minimumRangeBytes), (all.count + (1 << 30) - 1) >> 30)
-        guard count > 1, memchr(b.baseAddress! + all.lowerBound, 34, all.count) == nil else { return [all] }
+        guard count > 1, !hasQuote(all, parts: count) else { return [all] }
         var ranges: [Range<Int>] = []
         var start = all.lowerBound
         for k in 1..<count {
@@ -527,22 +494,34 @@ struct CSVRangeReader {
         return ranges
     }
 
-    /// What parsing one range gave: per column the rows that are null and the text dictionary (none when text is deferred).
+    /// What parsing one range gave: per column the rows that are null and the text dictionary (none
+    /// when text is kept raw; then the lengths of its values).
     private struct ParsedRange {
         var stop: Stop
         var rows: Int
         var nulls: [[Int]]
         var dictionaries: [ByteDictionary?]
+        var lengths: [Lengths]
         /// Its classification, when asked for.
         var classified: Classified?
+
+        /// The bytes of a raw text column's values in the range, and the shortest and longest (nulls left out).
+        struct Lengths {
+            var bytes = 0, shortest = Int.max, longest = 0
+            @inline(__always) mutating func add(_ n: Int) {
+                bytes += n
+                shortest = min(shortest, n)
+                longest = max(longest, n)
+            }
+        }
     }
 
-    /// Parses the rows of one range into the columns at rows `firstRow`..<`limit`; a `deferred` text
-    /// column's code slot gets the value's offset from the range's start, for `encode` (the file then
-    /// has no quotes). With `guess`, the plans are a guess: a value they do not take, or a row at
+    /// Parses the rows of one range into the columns at rows `firstRow`..<`limit`; a text column
+    /// kept raw (a slot of `slots[c]` bytes per row) gets the value's offset from the range's start,
+    /// for `keepRaw` (the file then has no quotes). With `guess`, the plans are a guess: a value they do not take, or a row at
     /// `limit`, is a misfit, not an irregularity; with `classify` (the given columns), every row is classified too.
     private func parse(_ range: Range<Int>, firstRow: Int, limit: Int, plans: [ColumnLayout.ColumnPlan], into pointers: [UnsafeMutableRawPointer],
-                       deferred: [Bool], parsed: ParsedRows, guess: Bool, classify given: [Bool]?, interrupted: @escaping @Sendable () -> Bool,
+                       slots: [Int], guess: Bool, classify given: [Bool]?, interrupted: @escaping @Sendable () -> Bool,
                        counter: RowCounter, progress: ((Double) -> Void)?) throws -> ParsedRange {
         let columns = plans.count
         var classifier = given.map { Classifier(columns: columns, given: $0, sample: false) }
@@ -550,26 +529,28 @@ struct CSVRangeReader {
         // A value the plans do not take.
         func refused() -> Bool { misfit = guess; return false }
         var nulls = [[Int]](repeating: [], count: columns)
-        var dictionaries: [ByteDictionary?] = (0..<columns).map { plans[$0].type == .text && !deferred[$0] ? ByteDictionary() : nil }
+        var dictionaries: [ByteDictionary?] = (0..<columns).map { plans[$0].type == .text && slots[$0] == 0 ? ByteDictionary() : nil }
         let fields = RowFields(columns)
         var above = [Previous](repeating: Previous(), count: columns)
         var row = firstRow
-        let following = deferred.contains(true)
-        defer { parsed.end() }
+        var lengths = [ParsedRange.Lengths](repeating: ParsedRange.Lengths(), count: columns)
         let (stop, _) = scan(range, columns: columns, fields: fields, interrupted: interrupted, counter: counter, progress: progress) { _, _ in
             if row == limit { misfit = true; return false }
             classifier?.add(fields, of: b)
-            defer {
-                row += 1
-                if following, (row - firstRow) & 0xFFF == 0 { parsed.set(row - firstRow) }
-            }
+            defer { row += 1 }
             for c in 0..<columns {
                 let raw = b[fields.starts[c]..<fields.ends[c]]
                 let plan = plans[c]
                 if plan.type == .text {
+                    if slots[c] > 0 {
+                        // Kept raw: the value's place in the range, copied out after the parse (`keepRaw`).
+                        let place = raw.isEmpty ? -1 : Int32(truncatingIfNeeded: raw.startIndex - range.lowerBound)
+                        pointers[c].storeBytes(of: place, toByteOffset: row * slots[c], as: Int32.self)
+                        if raw.isEmpty { nulls[c].append(row) } else { lengths[c].add(raw.count) }
+                        continue
+                    }
                     let codes = pointers[c].assumingMemoryBound(to: Int32.self)
                     if raw.isEmpty { codes[row] = -1; nulls[c].append(row); continue }
-                    if deferred[c] { codes[row] = Int32(truncatingIfNeeded: raw.startIndex - range.lowerBound); continue }
                     if fields.anyEscaped, fields.escaped[c] {
                         codes[row] = dictionaries[c]!.code(for: CSVScanner.text(raw, escaped: true))
                     } else {
@@ -611,9 +592,8 @@ struct CSVRangeReader {
             }
             return true
         }
-        if stop == .none { parsed.finish(row - firstRow) }
         return ParsedRange(stop: misfit ? .misfit : stop, rows: row - firstRow, nulls: nulls, dictionaries: dictionaries,
-                           classified: classifier?.classified)
+                           lengths: lengths, classified: classifier?.classified)
     }
 
     /// Scans the rows in `range` (which starts at a line start), calling `row` with each row's field
@@ -680,7 +660,7 @@ struct CSVRangeReader {
                 if interrupted?() == true { return (.cancelled, i) }
                 counter?.add(0x10000)
                 progress?(Double(i - range.lowerBound) / Double(max(1, range.count)))
-                if i - released > 8 << 20 {
+                if i - released > Self.releaseBytes {
                     release(released..<rowStart)
                     released = rowStart
                 }
@@ -703,16 +683,33 @@ final class ColumnOutput {
     /// Dates (days since 1970) or, for text, the codes.
     private var int32s: [Int32] = []
     private var booleans: [Bool] = []
+    /// A text column kept raw: `slot` bytes per row.
+    private var bytes: [UInt8] = []
+    private let slot: Int
+    /// What a text column's codes or slots stand for, once known.
+    var text: Text?
+
+    /// What a text column's codes or slots stand for.
+    enum Text {
+        /// The codes index these strings.
+        case dictionary([String])
+        /// The values are these bytes (the slots held their places in the file, and are let go by `move`).
+        case raw(RawText)
+        /// The slots hold the values themselves, each as long as a slot.
+        case inPlace
+    }
 
     /// An array of `rows` values of the type's storage, not yet set: the parse sets every row (a
     /// null too), each range on its own core, so the pages are first touched there and not by one
     /// core filling 320 MB with zeros beforehand (0.15 s of a 10M-row load).
-    init(type: DataType, rows: Int) {
+    init(type: DataType, rows: Int, slot: Int = 0) {
         self.type = type
-        func unset<T>(_: T.Type) -> [T] { Array(unsafeUninitializedCapacity: rows) { _, count in count = rows } }
+        self.slot = slot
+        func unset<T>(_: T.Type, _ count: Int = rows) -> [T] { Array(unsafeUninitializedCapacity: count) { _, n in n = count } }
         switch type {
         case .integer: integers = unset(Int64.self)
         case .decimal: decimals = unset(Double.self)
+        case .text where slot > 0: bytes = unset(UInt8.self, rows * slot)
         case .date, .text: int32s = unset(Int32.self)
         case .boolean: booleans = unset(Bool.self)
         }
@@ -734,6 +731,7 @@ final class ColumnOutput {
             switch output.type {
             case .integer: return try with(&output.integers)
             case .decimal: return try with(&output.decimals)
+            case .text where output.slot > 0: return try with(&output.bytes)
             case .date, .text: return try with(&output.int32s)
             case .boolean: return try with(&output.booleans)
             }
@@ -742,30 +740,35 @@ final class ColumnOutput {
     }
 
     /// Moves runs of rows (`count` rows from row `from` to row `to`, in order, each to an earlier
-    /// place), then keeps the first `rows` rows.
+    /// place), then keeps the first `rows` rows (raw text has its rows in place already: its code slots are let go).
     func move(_ moves: [(from: Int, to: Int, count: Int)], rows: Int) {
-        func apply<T>(_ array: inout [T]) {
+        func apply<T>(_ array: inout [T], per row: Int = 1) {
             array.withUnsafeMutableBufferPointer { a in
-                for m in moves { memmove(a.baseAddress! + m.to, a.baseAddress! + m.from, m.count * MemoryLayout<T>.stride) }
+                for m in moves { memmove(a.baseAddress! + m.to * row, a.baseAddress! + m.from * row, m.count * row * MemoryLayout<T>.stride) }
             }
-            array.removeLast(array.count - rows)
+            array.removeLast(array.count - rows * row)
         }
-        switch type {
-        case .integer: apply(&integers)
-        case .decimal: apply(&decimals)
-        case .date, .text: apply(&int32s)
-        case .boolean: apply(&booleans)
+        switch (type, text) {
+        case (.integer, _): apply(&integers)
+        case (.decimal, _): apply(&decimals)
+        case (.text, .raw?): bytes = []
+        case (.text, .inPlace?): apply(&bytes, per: slot)
+        case (.date, _), (.text, _): apply(&int32s)
+        case (.boolean, _): apply(&booleans)
         }
     }
 
-    /// The column data (for text, with the given dictionary).
-    func data(dictionary: [String]) -> ColumnData {
-        switch type {
-        case .integer: return .integer(integers)
-        case .decimal: return .decimal(decimals)
-        case .date: return .date(int32s)
-        case .boolean: return .boolean(booleans)
-        case .text: return .text(TextStorage(codes: int32s, dictionary: dictionary))
+    /// The column data (text as `text` says).
+    var data: ColumnData {
+        switch (type, text) {
+        case (.integer, _): return .integer(integers)
+        case (.decimal, _): return .decimal(decimals)
+        case (.date, _): return .date(int32s)
+        case (.boolean, _): return .boolean(booleans)
+        case (.text, .raw(let raw)?): return .text(TextStorage(raw: raw))
+        case (.text, .inPlace?): return .text(TextStorage(raw: RawText(bytes: bytes, width: slot, ends: [], count: bytes.count / slot)))
+        case (.text, .dictionary(let strings)?): return .text(TextStorage(codes: int32s, dictionary: strings))
+        case (.text, nil): return .text(TextStorage(codes: int32s, dictionary: []))
         }
     }
 }

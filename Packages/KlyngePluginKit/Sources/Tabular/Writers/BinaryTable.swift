@@ -4,12 +4,13 @@ import Foundation
 /// memory (64-bit integers and decimals, 32-bit days and text codes, the text dictionary once), so
 /// reading it back is a copy per column instead of parsing a CSV file again.
 ///
-/// Layout (native byte order, 64-bit lengths): the magic `KLYNGECOLS1`, the row and column counts,
+/// Layout (native byte order, 64-bit lengths): the magic `KLYNGECOLS2`, the row and column counts,
 /// then per column its name, type, whether it has a validity mask (then one byte per row), and its
-/// data; a text column's dictionary as its strings' lengths, then their bytes, then the codes.
+/// data; a text column's dictionary as its strings' lengths, then their bytes, then the codes, or
+/// for text kept as bytes (`RawText`) -1, the width, the bytes and, when the width is 0, the values' ends.
 /// The cache is the machine's own, so native order is safe; another CPU reads a different magic.
 public enum BinaryTable {
-    static let magic = Array(("KLYNGECOLS1" + (1.littleEndian == 1 ? "L" : "B")).utf8)
+    static let magic = Array(("KLYNGECOLS2" + (1.littleEndian == 1 ? "L" : "B")).utf8)
 
     /// Why bytes are not a table.
     public struct Damaged: Error, CustomStringConvertible {
@@ -48,6 +49,14 @@ public enum BinaryTable {
             case .date(let v): raw(v)
             case .boolean(let v): raw(v.map { $0 ? UInt8(1) : 0 })
             case .text(let t):
+                if let r = t.raw {
+                    int(-1)
+                    int(r.width)
+                    int(r.bytes.count)
+                    raw(r.bytes)
+                    if r.width == 0 { raw(r.ends) }
+                    continue
+                }
                 int(t.dictionary.count)
                 // The dictionary's strings as one block of lengths and one of bytes.
                 var lengths: [Int64] = [], bytes: [UInt8] = []
@@ -152,6 +161,8 @@ public enum BinaryTable {
         var data = 0
         /// For text: the number of strings, where their lengths are, and where their bytes are and how many.
         var strings = 0, lengths = 0, bytes = 0, byteCount = 0
+        /// For text kept as bytes: the values' width (0: their ends are at `data`).
+        var width: Int?
     }
 
     static func table(_ source: Source) throws(Damaged) -> Table {
@@ -190,6 +201,17 @@ public enum BinaryTable {
             case .boolean: place.data = at; try skip(rows)
             case .text:
                 place.strings = try int()
+                if place.strings == -1 {
+                    let width = try int()
+                    place.byteCount = try int()
+                    guard width >= 0, width <= source.size, place.byteCount >= 0 else { throw Damaged(description: "the cache file is damaged") }
+                    place.width = width
+                    place.bytes = at
+                    try skip(place.byteCount)
+                    place.data = at
+                    if width == 0 { try skip(rows * 4) }
+                    break
+                }
                 guard place.strings >= 0, place.strings <= source.size else { throw Damaged(description: "the cache file is damaged") }
                 place.lengths = at
                 try skip(place.strings * 8)
@@ -222,6 +244,15 @@ public enum BinaryTable {
         case .date: data = .date(try source.array(rows, Int32.self, at: place.data))
         case .boolean: data = .boolean(try source.array(rows, UInt8.self, at: place.data).map { $0 != 0 })
         case .text:
+            if let width = place.width {
+                let bytes = try source.array(place.byteCount, UInt8.self, at: place.bytes)
+                let ends = width > 0 ? [] : try source.array(rows, UInt32.self, at: place.data)
+                let fits = width > 0 ? place.byteCount == width * rows
+                    : Int(ends.last ?? 0) == place.byteCount && zip(ends, ends.dropFirst()).allSatisfy { $0 <= $1 }
+                guard fits else { throw Damaged(description: "the cache file is damaged") }
+                data = .text(TextStorage(raw: RawText(bytes: bytes, width: width, ends: ends, count: rows)))
+                break
+            }
             let n = place.strings
             let lengths = try source.array(n, Int64.self, at: place.lengths)
             guard lengths.allSatisfy({ $0 >= 0 }), lengths.reduce(0, +) == Int64(place.byteCount) else { throw Damaged(description: "the cache file is damaged") }
