@@ -123,6 +123,22 @@ import Testing
         #expect(datesRead.table.columns[0].type == .text && same(datesRead.table, datesWhole))
     }
 
+    @Test func aTextColumnsLateValuesTakePartInTheLayout() throws {
+        // Whole numbers in a column named as codes are text, encoded per range and classified by
+        // their distinct values at the end of each range; one value far down that is no whole
+        // number (below the rows sampled for the guess) makes the column decimal, as the
+        // field-by-field reader says.
+        func file(late: String) -> [UInt8] {
+            Array(("code,n\n" + (0..<150_000).map { "\(100 + $0 % 50),\($0)\n" }.joined() + "\(late),7\n").utf8)
+        }
+        #expect(try exact(file(late: "149")).columns[0].type == .text)
+        #expect(try exact(file(late: "1.5")).columns[0].type == .decimal)
+        for bytes in [file(late: "149"), file(late: "1.5")] {
+            let read = try #require(try ranged(bytes, rangeBytes: 1 << 12, ranges: 3))
+            #expect(same(read.table, try exact(bytes)))
+        }
+    }
+
     @Test func blankLinesAndLoneCarriageReturnsInRanges() throws {
         // Blank lines make fewer rows than line feeds (the ranges' rows are moved up against each
         // other, nulls and ids with them); lines ended by CR alone make more (read again in two passes).
