@@ -139,6 +139,27 @@ import Testing
         }
     }
 
+    @Test func valuesSeenLatelyAreKnownByAllTheirBytes() throws {
+        // Amounts from a thousand values and dates from four hundred, far more than the 256 values
+        // a range keeps, so kept values are pushed out and parsed again; 900 values that share
+        // their first 8 bytes and their length; and deep below the sampled rows, a count
+        // written with a leading zero, which makes the count column text.
+        func file(late: String) -> [UInt8] {
+            var text = "amount,day,count,long\n"
+            for k in 0..<100_000 {
+                let day = 1 + k * 7 % 28, month = 1 + k % 12
+                text += "\(k * 37 % 1_000).\(k % 10)5,2023-\(month < 10 ? "0" : "")\(month)-\(day < 10 ? "0" : "")\(day),\(k % 3 == 0 ? "10" : "1"),"
+                text += "12345678.\(100 + k * 7 % 900)\n"
+            }
+            return Array((text + "12.5,2023-01-01,\(late),1.5\n").utf8)
+        }
+        #expect(try exact(file(late: "007")).columns[2].type == .text)
+        for bytes in [file(late: "7"), file(late: "007")] {
+            let read = try #require(try ranged(bytes, rangeBytes: 1 << 12, ranges: 3))
+            #expect(same(read.table, try exact(bytes)))
+        }
+    }
+
     @Test func blankLinesAndLoneCarriageReturnsInRanges() throws {
         // Blank lines make fewer rows than line feeds (the ranges' rows are moved up against each
         // other, nulls and ids with them); lines ended by CR alone make more (read again in two passes).

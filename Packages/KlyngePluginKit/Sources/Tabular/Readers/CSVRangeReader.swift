@@ -550,13 +550,16 @@ struct CSVRangeReader {
         // practice ids: 16 % of a 10M-row load's time went to classifying them row by row).
         let byValue = (0..<columns).filter { plans[$0].type == .text && slots[$0] == 0 && given?[$0] == false }
         for c in byValue { classifier?.classifyByValue(c) }
+        // Numbers and dates are classified where they are parsed, once per value kept in `recent`.
+        let typed = (0..<columns).map { plans[$0].type != .text && given?[$0] == false }
+        for c in 0..<columns where typed[c] { classifier?.classifyByValue(c) }
+        let recent = (0..<columns).map { _ in RecentValues() }
         var misfit = false
         // A value the plans do not take.
         func refused() -> Bool { misfit = guess; return false }
         var nulls = [[Int]](repeating: [], count: columns)
         var dictionaries: [ByteDictionary?] = (0..<columns).map { plans[$0].type == .text && slots[$0] == 0 ? ByteDictionary() : nil }
         let fields = RowFields(columns)
-        var above = [Previous](repeating: Previous(), count: columns)
         var row = firstRow
         var lengths = [ParsedRange.Lengths](repeating: ParsedRange.Lengths(), count: columns)
         let (stop, _) = scan(range, columns: columns, fields: fields, interrupted: interrupted, counter: counter, progress: progress) { _, _ in
@@ -595,19 +598,24 @@ struct CSVRangeReader {
                     }
                     continue
                 }
+                // A value seen lately in this range was parsed and classified then.
+                let short = f.count <= 16 && plan.type != .boolean
+                let words = short ? FieldWords(f.base.baseAddress! + f.startIndex, count: f.count) : FieldWords(w0: 0, w1: 0)
+                let seen = short ? recent[c].parsed(words, count: f.count) : nil
+                if seen == nil, typed[c], classifier != nil, classifier!.result.bits[c] != 0 { _ = classifier!.add(f, to: c) }
                 switch plan.type {
                 case .integer:
-                    guard let v = FieldClass.parseInteger(f) else { return refused() }
+                    guard let v = seen.map({ Int64(bitPattern: $0) }) ?? FieldClass.parseInteger(f) else { return refused() }
                     pointers[c].assumingMemoryBound(to: Int64.self)[row] = v
+                    if short, seen == nil { recent[c].keep(words, count: f.count, parsed: UInt64(bitPattern: v)) }
                 case .decimal:
-                    guard let v = FieldClass.parseDecimal(f, comma: plan.comma) else { return refused() }
+                    guard let v = seen.map({ Double(bitPattern: $0) }) ?? FieldClass.parseDecimal(f, comma: plan.comma) else { return refused() }
                     pointers[c].assumingMemoryBound(to: Double.self)[row] = v
+                    if short, seen == nil { recent[c].keep(words, count: f.count, parsed: v.bitPattern) }
                 case .date:
-                    if !above[c].repeats(f) {
-                        guard let v = DateParser.parse(f, format: plan.dateFormat) else { return refused() }
-                        above[c].day = v
-                    }
-                    pointers[c].assumingMemoryBound(to: Int32.self)[row] = above[c].day
+                    guard let v = seen.map({ Int32(truncatingIfNeeded: $0) }) ?? DateParser.parse(f, format: plan.dateFormat) else { return refused() }
+                    pointers[c].assumingMemoryBound(to: Int32.self)[row] = v
+                    if short, seen == nil { recent[c].keep(words, count: f.count, parsed: UInt64(truncatingIfNeeded: v)) }
                 case .boolean:
                     guard let v = FieldClass.isBoolean(f) else { return refused() }
                     pointers[c].assumingMemoryBound(to: Bool.self)[row] = v
