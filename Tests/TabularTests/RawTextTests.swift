@@ -44,8 +44,10 @@ import Testing
 
     @Test func aValueIsFoundByItsBytesWithoutEncoding() {
         let text = raw(["H5WZSABT26", "0101901234", "EYJGBQASBB"])
-        #expect(text.contains { CPR.canStart(with: $0[0]) })
-        #expect(!raw(["H5WZSABT26", nil, "EYJGBQASBB"]).contains { CPR.canStart(with: $0[0]) })
+        #expect(text.containsValue(startingWith: CPR.canStart))
+        #expect(!raw(["H5WZSABT26", nil, "EYJGBQASBB"]).containsValue(startingWith: CPR.canStart))
+        #expect(raw(["P1", nil, " 0101901234"]).containsValue(startingWith: CPR.canStart))
+        #expect(!raw(["P1", nil, "Q"]).containsValue(startingWith: { _ in false }))
     }
 
     @Test func theLoadCacheHoldsRawTextAsBytes() throws {

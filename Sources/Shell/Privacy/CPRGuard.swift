@@ -42,7 +42,7 @@ struct CPRGuard {
             case .text(let storage):
                 // Text kept as bytes (ids) is looked at without being encoded: no value that starts
                 // with a digit or a space, no CPR number.
-                if let raw = storage.raw, !raw.contains(where: { CPR.canStart(with: $0[0]) }) { continue }
+                if let raw = storage.raw, !raw.containsValue(startingWith: CPR.canStart) { continue }
                 // One check per distinct value, not per row: a billing file has a million rows.
                 let isShaped = storage.dictionary.map { CPR.digits($0) != nil }
                 guard isShaped.contains(true) else { continue }

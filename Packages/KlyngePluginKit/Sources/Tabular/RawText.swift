@@ -45,13 +45,17 @@ public final class RawText: Sendable {
         return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[r]), as: UTF8.self) }
     }
 
-    /// Whether `test` holds for the bytes of some value that is not null.
-    public func contains(where test: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
+    /// Whether some value that is not null starts with a byte `test` holds for (a loop over the
+    /// first bytes only: the CPR check after a load looks at every row of an id column this way).
+    public func containsValue(startingWith test: (UInt8) -> Bool) -> Bool {
         bytes.withUnsafeBufferPointer { b in
-            (0..<count).contains { i in
-                let r = bounds(i)
-                return !r.isEmpty && test(UnsafeBufferPointer(rebasing: b[r]))
+            if width > 0 { return stride(from: 0, to: b.count, by: width).contains { test(b[$0]) } }
+            var start = 0
+            for end in ends {
+                if Int(end) > start, test(b[start]) { return true }
+                start = Int(end)
             }
+            return false
         }
     }
 

@@ -40,6 +40,8 @@ struct CSVRangeReader {
     static let releaseBytes = 2 << 20
     /// How many ranges at most: one per core.
     var maximumRanges = ProcessInfo.processInfo.activeProcessorCount
+    /// The file's line feeds and quotes, when it was surveyed before (for its encoding); else they are counted here.
+    var survey: FileSurvey? = nil
 
     /// What a successful read gives.
     struct Result {
@@ -146,7 +148,7 @@ struct CSVRangeReader {
             // At most one row per line feed (each range but the last ends with one), and one after the
             // file's last line feed; as many when there are no blank lines, so no rows need moving after.
             let bounds = try Parallel.map(ranges.count) { k in
-                lineFeeds(in: ranges[k]) + (k == ranges.count - 1 && p[n - 1] != 10 ? 1 : 0)
+                (survey?.lineFeeds(in: ranges[k], of: b) ?? lineFeeds(in: ranges[k])) + (k == ranges.count - 1 && p[n - 1] != 10 ? 1 : 0)
             }
             let read = try parseAll(layout: guess, ranges: ranges, first: first..<afterFirst, counts: bounds, distinct: sample[0],
                                     classify: given, interrupted: interrupted)
@@ -500,11 +502,13 @@ struct CSVRangeReader {
     private func split(_ all: Range<Int>) -> [Range<Int>] {
         // No range over 1 GiB: a text value's place in its range is kept in an Int32 code slot until it is encoded.
         let count = max(min(maximumRanges, all.count / minimumRangeBytes), (all.count + (1 << 30) - 1) >> 30)
-        guard count > 1, !hasQuote(all, parts: count) else { return [all] }
+        guard count > 1, !(survey.map { $0.lastQuote >= all.lowerBound } ?? hasQuote(all, parts: count)) else { return [all] }
         var ranges: [Range<Int>] = []
         var start = all.lowerBound
         for k in 1..<count {
             var cut = all.lowerBound + all.count / count * k
+            // At a surveyed chunk's cut, so that its line feeds are counted from the chunks' counts.
+            if let survey { cut = survey.nearestCut(to: cut) }
             guard cut > start else { continue }
             while cut < all.upperBound, b[cut - 1] != 10 { cut += 1 }
             if cut >= all.upperBound { break }

@@ -40,12 +40,16 @@ public enum CSVReader {
 
     /// Reads CSV from bytes that may be a file's mapping (whose pages are then given back as they are read).
     static func read(bytes raw: UnsafeBufferPointer<UInt8>, path: String, options: LoadOptions, mapping: FileMapping?) throws -> (Table, LoadReport) {
-        let encoding = options.encoding ?? TextEncoding.detect(raw, release: mapping?.releaser(for: raw))
+        // A large mapped file without a byte order mark is surveyed once for its encoding, lines and quotes (`FileSurvey`).
+        let bom = raw.count >= 3 && raw[0] == 0xEF && raw[1] == 0xBB && raw[2] == 0xBF
+        let utf16 = raw.count >= 2 && raw[0] == 0xFF && raw[1] == 0xFE
+        let survey = options.encoding == nil && !bom && !utf16 && raw.count > 16 << 20 ? mapping.map { FileSurvey(raw, release: $0.releaser(for: raw)) } : nil
+        let encoding = options.encoding ?? survey.map { $0.validUTF8 ? .utf8 : .windows1252 } ?? TextEncoding.detect(raw, release: mapping?.releaser(for: raw))
         if encoding == .utf8 || encoding == .utf8BOM {
             // UTF-8 is read where it lies, after any byte order mark.
-            let bom = raw.count >= 3 && raw[0] == 0xEF && raw[1] == 0xBB && raw[2] == 0xBF
             let b: UnsafeBufferPointer<UInt8> = bom ? UnsafeBufferPointer(rebasing: raw[3...]) : raw
-            return try read(utf8: b, path: path, options: options, encoding: encoding, release: mapping?.releaser(for: b) ?? FileMapping.keep)
+            return try read(utf8: b, path: path, options: options, encoding: encoding, release: mapping?.releaser(for: b) ?? FileMapping.keep,
+                            survey: bom ? nil : survey)
         }
         let converted = encoding.utf8Bytes(raw)
         return try converted.withUnsafeBufferPointer { b in
@@ -56,9 +60,9 @@ public enum CSVReader {
     /// Reads UTF-8 bytes without a byte order mark: in ranges side by side (`CSVRangeReader`), or,
     /// when the file has something irregular to report, field by field (`CSVScanner`, `ColumnParser`).
     private static func read(utf8 b: UnsafeBufferPointer<UInt8>, path: String, options: LoadOptions, encoding: TextEncoding,
-                             release: @escaping @Sendable (Range<Int>) -> Void) throws -> (Table, LoadReport) {
+                             release: @escaping @Sendable (Range<Int>) -> Void, survey: FileSurvey? = nil) throws -> (Table, LoadReport) {
         let delimiter = options.delimiter ?? sniffDelimiter(b)
-        if let fast = try CSVRangeReader(b: b, delimiter: delimiter, options: options, path: path, release: release).read() {
+        if let fast = try CSVRangeReader(b: b, delimiter: delimiter, options: options, path: path, release: release, survey: survey).read() {
             let report = LoadReport(path: path, encoding: encoding, delimiter: delimiter,
                                     decimalSeparator: fast.layout.decimalSeparator, header: fast.layout.header,
                                     dateFormats: fast.layout.dateFormats, crlf: fast.crlf,
