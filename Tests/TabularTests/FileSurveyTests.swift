@@ -30,6 +30,11 @@ import Testing
         quoted[100] = 34
         quoted[quoted.count - 3] = 34
         #expect(survey(quoted, chunk: 1_000).lastQuote == quoted.count - 3)
+        // Two quotes within one 32-byte block, amid the file: the later one.
+        var one = bytes
+        one[100] = 34
+        one[109] = 34
+        #expect(survey(one, chunk: 1_000).lastQuote == 109 && survey(one, chunk: 64).lastQuote == 109)
     }
 
     @Test func windows1252AndBrokenUTF8AreNotUTF8() {

@@ -47,6 +47,7 @@ public final class RawText: Sendable {
 
     /// Whether some value that is not null starts with a byte `test` holds for (a loop over the
     /// first bytes only: the CPR check after a load looks at every row of an id column this way).
+    @inlinable
     public func containsValue(startingWith test: (UInt8) -> Bool) -> Bool {
         bytes.withUnsafeBufferPointer { b in
             if width > 0 { return stride(from: 0, to: b.count, by: width).contains { test(b[$0]) } }

@@ -304,6 +304,19 @@ struct CSVRangeReader {
         return count
     }
 
+    /// Copies a value's bytes: up to 16 of them in two overlapping word loads and stores, not a
+    /// `memcpy` call per value (the calls were 3 % of a 10M-row load).
+    @inline(__always)
+    private static func copy(_ from: UnsafePointer<UInt8>, to: UnsafeMutableRawPointer, count n: Int) {
+        let source = UnsafeRawPointer(from)
+        if n >= 8, n <= 16 {
+            to.storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
+            to.storeBytes(of: source.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self), toByteOffset: n - 8, as: UInt64.self)
+        } else {
+            to.copyMemory(from: source, byteCount: n)
+        }
+    }
+
     /// Whether the bytes in `range` hold a `"`, looked for in `parts` pieces side by side, 8 MB at
     /// a time, each chunk's pages given back (one `memchr` over the whole file kept all of it in
     /// memory: 430 MB, the peak of a 10M-row load).
@@ -471,7 +484,7 @@ struct CSVRangeReader {
         }
         if width == slot {
             _ = try Parallel.map(ranges.count) { k in
-                try each(k) { r, value, n in memcpy(slots + (offsets[k] + r) * slot, value!, n) }
+                try each(k) { r, value, n in Self.copy(value!, to: slots + (offsets[k] + r) * slot, count: n) }
             }
             return .inPlace
         }
@@ -487,7 +500,7 @@ struct CSVRangeReader {
                 _ = try Parallel.map(ranges.count) { k in
                     var at = firstByte[k]
                     try each(k) { r, value, n in
-                        if let value { memcpy(out.baseAddress! + at, value, n) }
+                        if let value { Self.copy(value, to: out.baseAddress! + at, count: n) }
                         at += n
                         if width == 0 { ends[firstRow[k] + r] = UInt32(at) }
                     }

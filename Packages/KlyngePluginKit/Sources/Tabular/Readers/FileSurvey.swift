@@ -46,9 +46,23 @@ struct FileSurvey: Sendable {
         let n = b.count
         let ones: UInt64 = 0x0101_0101_0101_0101
         var i = 0, lineFeeds = 0, lastQuote = -1
+        @inline(__always) func word(_ at: Int) -> UInt64 { UInt64(littleEndian: UnsafeRawPointer(p + at).loadUnaligned(as: UInt64.self)) }
         while i < n {
+            // 32 ASCII bytes at a time (one test of their high bits, and of their quotes, for four
+            // words: the loop of one word at a time was an eighth of a 10M-row load), then 8.
+            while i + 32 <= n {
+                let w0 = word(i), w1 = word(i + 8), w2 = word(i + 16), w3 = word(i + 24)
+                if (w0 | w1 | w2 | w3) & 0x8080_8080_8080_8080 != 0 { break }
+                let lf = 10 &* ones, q = 34 &* ones
+                lineFeeds += CSVScanner.zeroBytes(w0 ^ lf).nonzeroBitCount + CSVScanner.zeroBytes(w1 ^ lf).nonzeroBitCount
+                    + CSVScanner.zeroBytes(w2 ^ lf).nonzeroBitCount + CSVScanner.zeroBytes(w3 ^ lf).nonzeroBitCount
+                if CSVScanner.zeroBytes(w0 ^ q) | CSVScanner.zeroBytes(w1 ^ q) | CSVScanner.zeroBytes(w2 ^ q) | CSVScanner.zeroBytes(w3 ^ q) != 0 {
+                    for k in (0..<32).reversed() where p[i + k] == 34 { lastQuote = start + i + k; break }
+                }
+                i += 32
+            }
             while i + 8 <= n {
-                let w = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
+                let w = word(i)
                 if w & 0x8080_8080_8080_8080 != 0 { break }
                 lineFeeds += CSVScanner.zeroBytes(w ^ (10 &* ones)).nonzeroBitCount
                 let quotes = CSVScanner.zeroBytes(w ^ (34 &* ones))
