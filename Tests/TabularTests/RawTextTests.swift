@@ -48,6 +48,11 @@ import Testing
         #expect(!raw(["H5WZSABT26", nil, "EYJGBQASBB"]).containsValue(startingWith: CPR.canStart))
         #expect(raw(["P1", nil, " 0101901234"]).containsValue(startingWith: CPR.canStart))
         #expect(!raw(["P1", nil, "Q"]).containsValue(startingWith: { _ in false }))
+        // Known first bytes answer without a look at the values.
+        var digits = ByteSet()
+        digits.insert(UInt8(ascii: "0"))
+        let noted = RawText(bytes: Array("H5WZSABT26".utf8), width: 10, ends: [], count: 1, leading: digits)
+        #expect(noted.containsValue(startingWith: CPR.canStart)  && text.leading == nil)
     }
 
     @Test func theLoadCacheHoldsRawTextAsBytes() throws {

@@ -19,17 +19,20 @@ public final class RawText: Sendable {
     public let ends: [UInt32]
     /// The number of values.
     public let count: Int
+    /// The bytes some value that is not null starts with, when known (the CSV reader notes them as it copies).
+    public let leading: ByteSet?
     /// The codes and dictionary, once asked for.
     private let encoding = Mutex<TextStorage?>(nil)
 
     /// Creates raw text from its parts: `count` values of `width` bytes each, or (width 0) ending at `ends`.
-    public init(bytes: [UInt8], width: Int, ends: [UInt32], count: Int) {
+    public init(bytes: [UInt8], width: Int, ends: [UInt32], count: Int, leading: ByteSet? = nil) {
         precondition(width > 0 ? bytes.count == width * count && ends.isEmpty : ends.count == count && Int(ends.last ?? 0) == bytes.count,
                      "raw text parts do not fit together")
         self.bytes = bytes
         self.width = width
         self.ends = ends
         self.count = count
+        self.leading = leading
     }
 
     /// Where value i lies in `bytes`.
@@ -45,11 +48,12 @@ public final class RawText: Sendable {
         return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[r]), as: UTF8.self) }
     }
 
-    /// Whether some value that is not null starts with a byte `test` holds for (a loop over the
-    /// first bytes only: the CPR check after a load looks at every row of an id column this way).
+    /// Whether some value that is not null starts with a byte `test` holds for (from `leading` when
+    /// known, else a loop over the first bytes: the CPR check after a load asks this of an id column).
     @inlinable
     public func containsValue(startingWith test: (UInt8) -> Bool) -> Bool {
-        bytes.withUnsafeBufferPointer { b in
+        if let leading { return (0...255).contains { leading.contains(UInt8($0)) && test(UInt8($0)) } }
+        return bytes.withUnsafeBufferPointer { b in
             if width > 0 { return stride(from: 0, to: b.count, by: width).contains { test(b[$0]) } }
             var start = 0
             for end in ends {
@@ -98,4 +102,43 @@ public final class RawText: Sendable {
             return made
         }
     }
+}
+
+/// A set of bytes, as 256 bits.
+public struct ByteSet: Sendable, Equatable {
+    @usableFromInline var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+    /// An empty set.
+    public init() {}
+
+    /// Whether the set holds `byte`.
+    @inlinable public func contains(_ byte: UInt8) -> Bool {
+        let bit = UInt64(1) << UInt64(byte & 63)
+        switch byte >> 6 {
+        case 0: return words.0 & bit != 0
+        case 1: return words.1 & bit != 0
+        case 2: return words.2 & bit != 0
+        default: return words.3 & bit != 0
+        }
+    }
+
+    /// Adds `byte`.
+    @inline(__always) public mutating func insert(_ byte: UInt8) {
+        let bit = UInt64(1) << UInt64(byte & 63)
+        switch byte >> 6 {
+        case 0: words.0 |= bit
+        case 1: words.1 |= bit
+        case 2: words.2 |= bit
+        default: words.3 |= bit
+        }
+    }
+
+    /// The bytes of both sets.
+    public func union(_ other: ByteSet) -> ByteSet {
+        var u = self
+        u.words = (words.0 | other.words.0, words.1 | other.words.1, words.2 | other.words.2, words.3 | other.words.3)
+        return u
+    }
+
+    public static func == (a: ByteSet, b: ByteSet) -> Bool { a.words == b.words }
 }

@@ -483,10 +483,15 @@ struct CSVRangeReader {
             release(released..<range.upperBound)
         }
         if width == slot {
-            _ = try Parallel.map(ranges.count) { k in
-                try each(k) { r, value, n in Self.copy(value!, to: slots + (offsets[k] + r) * slot, count: n) }
+            let leading = try Parallel.map(ranges.count) { k in
+                var leading = ByteSet()
+                try each(k) { r, value, n in
+                    Self.copy(value!, to: slots + (offsets[k] + r) * slot, count: n)
+                    leading.insert(value![0])
+                }
+                return leading
             }
-            return .inPlace
+            return .inPlace(leading: leading.reduce(ByteSet()) { $0.union($1) })
         }
         // Where each range's rows and bytes go.
         let total = lengths.reduce(0) { $0 + $1.bytes }, rows = parsed.reduce(0) { $0 + $1.rows }
@@ -494,20 +499,22 @@ struct CSVRangeReader {
         for k in parsed.indices.dropLast() { firstRow.append(firstRow[k] + parsed[k].rows); firstByte.append(firstByte[k] + lengths[k].bytes) }
         var bytes = [UInt8](unsafeUninitializedCapacity: total) { _, n in n = total }
         var ends = width > 0 ? [] : [UInt32](unsafeUninitializedCapacity: rows) { _, n in n = rows }
+        var leading: [ByteSet] = []
         try bytes.withUnsafeMutableBufferPointer { out in
             try ends.withUnsafeMutableBufferPointer { ends in
                 nonisolated(unsafe) let out = out, ends = ends
-                _ = try Parallel.map(ranges.count) { k in
-                    var at = firstByte[k]
+                leading = try Parallel.map(ranges.count) { k in
+                    var at = firstByte[k], leading = ByteSet()
                     try each(k) { r, value, n in
-                        if let value { Self.copy(value, to: out.baseAddress! + at, count: n) }
+                        if let value { Self.copy(value, to: out.baseAddress! + at, count: n); leading.insert(value[0]) }
                         at += n
                         if width == 0 { ends[firstRow[k] + r] = UInt32(at) }
                     }
+                    return leading
                 }
             }
         }
-        return .raw(RawText(bytes: bytes, width: width, ends: ends, count: rows))
+        return .raw(RawText(bytes: bytes, width: width, ends: ends, count: rows, leading: leading.reduce(ByteSet()) { $0.union($1) }))
     }
 
     /// Splits the rows after the first into about one range per core, each starting at a line start;
@@ -746,8 +753,8 @@ final class ColumnOutput {
         case dictionary([String])
         /// The values are these bytes (the slots held their places in the file, and are let go by `move`).
         case raw(RawText)
-        /// The slots hold the values themselves, each as long as a slot.
-        case inPlace
+        /// The slots hold the values themselves, each as long as a slot; `leading` is the bytes they start with.
+        case inPlace(leading: ByteSet)
     }
 
     /// An array of `rows` values of the type's storage, not yet set: the parse sets every row (a
@@ -817,7 +824,8 @@ final class ColumnOutput {
         case (.date, _): return .date(int32s)
         case (.boolean, _): return .boolean(booleans)
         case (.text, .raw(let raw)?): return .text(TextStorage(raw: raw))
-        case (.text, .inPlace?): return .text(TextStorage(raw: RawText(bytes: bytes, width: slot, ends: [], count: bytes.count / slot)))
+        case (.text, .inPlace(let leading)?):
+            return .text(TextStorage(raw: RawText(bytes: bytes, width: slot, ends: [], count: bytes.count / slot, leading: leading)))
         case (.text, .dictionary(let strings)?): return .text(TextStorage(codes: int32s, dictionary: strings))
         case (.text, nil): return .text(TextStorage(codes: int32s, dictionary: []))
         }
