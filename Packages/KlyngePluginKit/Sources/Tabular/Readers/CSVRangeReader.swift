@@ -35,9 +35,9 @@ struct CSVRangeReader {
     /// How many rows of the first range are looked at for the number of distinct values of each column.
     static let sampleRows = 65_536
     /// The pages of the file are given back (`release`) after about this many bytes have been read
-    /// (they stay in the page cache): at 8 MB a range, the pages still held were 38 MB of a 10M-row
-    /// load's peak (issue 13).
-    static let releaseBytes = 2 << 20
+    /// (they stay in the page cache), looked at every 16,384 rows: at 8 MB a range, the pages still
+    /// held were 38 MB of a 10M-row load's peak (issue 13).
+    static let releaseBytes = 1 << 20
     /// How many ranges at most: one per core.
     var maximumRanges = ProcessInfo.processInfo.activeProcessorCount
     /// The file's line feeds and quotes, when it was surveyed before (for its encoding); else they are counted here.
@@ -475,8 +475,8 @@ struct CSVRangeReader {
                 let start = range.lowerBound + Int(place)
                 let end = width > 0 ? start + width : CSVScanner.field(p, at: start, end: range.upperBound, delimiter: delimiter).end
                 copy(r, p + start, end - start)
-                if r & 0xFFFF == 0xFFFF {
-                    if interrupted() { throw Cancelled() }
+                if r & 0x3FFF == 0x3FFF {
+                    if r & 0xFFFF == 0xFFFF, interrupted() { throw Cancelled() }
                     if start - released > Self.releaseBytes { release(released..<start); released = start }
                 }
             }
@@ -714,10 +714,12 @@ struct CSVRangeReader {
             }
             if count < columns || !row(count, terminator) { return (.irregular, i) }
             rowsSeen += 1
-            if rowsSeen & 0xFFFF == 0 {
-                if interrupted?() == true { return (.cancelled, i) }
-                counter?.add(0x10000)
-                progress?(Double(i - range.lowerBound) / Double(max(1, range.count)))
+            if rowsSeen & 0x3FFF == 0 {
+                if rowsSeen & 0xFFFF == 0 {
+                    if interrupted?() == true { return (.cancelled, i) }
+                    counter?.add(0x10000)
+                    progress?(Double(i - range.lowerBound) / Double(max(1, range.count)))
+                }
                 if i - released > Self.releaseBytes {
                     release(released..<rowStart)
                     released = rowStart
