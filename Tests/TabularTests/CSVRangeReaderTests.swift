@@ -162,6 +162,28 @@ import Testing
         }
     }
 
+    @Test func rowsFoundAWordAtATimeEndAsTheyEndFieldByField() throws {
+        // A file in ranges has no quotes, and its rows are scanned a word at a time: the last line
+        // with or without its line break, a delimiter at the very end, short last lines (fewer than
+        // 8 bytes), CRLF, empty fields at the ends of rows and values of 1 to 20 bytes.
+        var body = "a,b,c\n"
+        for k in 0..<30_000 { body += "\(k),\(String(repeating: "x", count: 1 + k % 20)),\(k % 3 == 0 ? "" : "\(k % 7)")\n" }
+        for ending in ["", "1,2,3", "1,2,3\n", "1,2,3\r\n", "1,2,", "1,,"] {
+            let bytes = Array((body + ending).utf8)
+            let whole = try exact(bytes)
+            for ranges in [2, 3] {
+                let read = try #require(try ranged(bytes, rangeBytes: 1 << 12, ranges: ranges), "\(ending.debugDescription)")
+                #expect(same(read.table, whole), "\(ending.debugDescription), \(ranges) ranges")
+            }
+        }
+        // A short last row is ragged, as is a field over the limit: handed back to the field-by-field reader, which says so.
+        for ragged in ["9", "1,2\n"] { #expect(try ranged(Array((body + ragged).utf8), rangeBytes: 1 << 12, ranges: 2) == nil) }
+        var options = LoadOptions()
+        options.maxFieldBytes = 19
+        let bytes = Array(body.utf8)
+        #expect(try ranged(bytes, rangeBytes: 1 << 12, ranges: 2, options) == nil)
+    }
+
     @Test func blankLinesAndLoneCarriageReturnsInRanges() throws {
         // Blank lines make fewer rows than line feeds (the ranges' rows are moved up against each
         // other, nulls and ids with them); lines ended by CR alone make more (read again in two passes).
