@@ -62,8 +62,8 @@ import Testing
         #expect(whole.column("fee")!.nullCount > 0)
     }
 
-    @Test func manyValuedTextWithGapsIsEncodedAfterTheRangesWithTheSameCodes() throws {
-        // An id column with a new value on most rows (encoded after the ranges, one dictionary), gaps
+    @Test func manyValuedTextWithGapsIsKeptRawAndEncodedWithTheSameCodes() throws {
+        // An id column with a new value on most rows (kept as bytes, encoded in file order when asked), gaps
         // in it, ids that repeat across ranges, non-ASCII ids and ids over 16 bytes; a code column
         // with few values (encoded per range and merged) beside it.
         var text = "id,code\n"
