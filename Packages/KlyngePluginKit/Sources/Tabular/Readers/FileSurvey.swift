@@ -19,15 +19,7 @@ struct FileSurvey: Sendable {
     /// back with `release` (4 MB: the range reader cuts its ranges at chunk cuts, so a range is at
     /// most 2 MB longer than an even share).
     init(_ b: UnsafeBufferPointer<UInt8>, chunk: Int = 4 << 20, release: @Sendable (Range<Int>) -> Void) {
-        // Chunks start at a character's first byte, so each is valid on its own exactly when the whole is.
-        var cuts = [0]
-        var cut = chunk
-        while cut < b.count {
-            while cut < b.count, b[cut] & 0xC0 == 0x80, cut - cuts.last! < chunk + 4 { cut += 1 }
-            if cut < b.count { cuts.append(cut) }
-            cut += chunk
-        }
-        cuts.append(b.count)
+        let cuts = Self.cuts(b, chunk: chunk)
         let looks = (try? Parallel.map(cuts.count - 1) { k -> (valid: Bool, lineFeeds: Int, lastQuote: Int) in
             let range = cuts[k]..<cuts[k + 1]
             defer { release(range) }
@@ -37,6 +29,20 @@ struct FileSurvey: Sendable {
         lineFeeds = looks.map(\.lineFeeds)
         validUTF8 = looks.count == cuts.count - 1 && looks.allSatisfy(\.valid)
         lastQuote = looks.map(\.lastQuote).max() ?? -1
+    }
+
+    /// Where chunks of about `chunk` bytes start, then the end: each at a character's first byte, so
+    /// each chunk is well-formed UTF-8 on its own exactly when the whole is (`TextEncoding.detect` cuts so too).
+    static func cuts(_ b: UnsafeBufferPointer<UInt8>, chunk: Int) -> [Int] {
+        var cuts = [0]
+        var cut = chunk
+        while cut < b.count {
+            while cut < b.count, b[cut] & 0xC0 == 0x80, cut - cuts.last! < chunk + 4 { cut += 1 }
+            if cut < b.count { cuts.append(cut) }
+            cut += chunk
+        }
+        cuts.append(b.count)
+        return cuts
     }
 
     /// One chunk: whether it is well-formed UTF-8 (`TextEncoding.isValidUTF8`'s rules), its line
@@ -76,14 +82,8 @@ struct FileSurvey: Sendable {
                 i += 1
                 continue
             }
-            let need: Int
-            if c & 0xE0 == 0xC0, c >= 0xC2 { need = 1 }
-            else if c & 0xF0 == 0xE0 { need = 2 }
-            else if c & 0xF8 == 0xF0, c <= 0xF4 { need = 3 }
-            else { return (false, lineFeeds, lastQuote) }
-            if i + need >= n { return (false, lineFeeds, lastQuote) }
-            for k in 1...need where p[i + k] & 0xC0 != 0x80 { return (false, lineFeeds, lastQuote) }
-            i += need + 1
+            guard let length = TextEncoding.characterLength(b, at: i) else { return (false, lineFeeds, lastQuote) }
+            i += length
         }
         return (true, lineFeeds, lastQuote)
     }

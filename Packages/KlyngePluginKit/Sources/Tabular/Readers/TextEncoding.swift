@@ -37,15 +37,7 @@ public enum TextEncoding: String, Sendable, CustomStringConvertible {
         guard let release, bytes.count > chunk else { return detect(bytes) }
         if bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { return .utf8BOM }
         if bytes[0] == 0xFF && bytes[1] == 0xFE { return .utf16LE }
-        // Chunks start at a character's first byte, so each is valid on its own exactly when the whole is.
-        var cuts = [0]
-        var cut = chunk
-        while cut < bytes.count {
-            while cut < bytes.count, bytes[cut] & 0xC0 == 0x80, cut - cuts.last! < chunk + 4 { cut += 1 }
-            if cut < bytes.count { cuts.append(cut) }
-            cut += chunk
-        }
-        cuts.append(bytes.count)
+        let cuts = FileSurvey.cuts(bytes, chunk: chunk)
         let valid = (try? Parallel.map(cuts.count - 1) { k -> Bool in
             let range = cuts[k]..<cuts[k + 1]
             defer { release(range) }
@@ -63,18 +55,25 @@ public enum TextEncoding: String, Sendable, CustomStringConvertible {
             // Eight ASCII bytes at a time: most of a CSV export is ASCII.
             while i + 8 <= n, UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
             guard i < n else { break }
-            let c = b[i]
-            if c < 0x80 { i += 1; continue }
-            let need: Int
-            if c & 0xE0 == 0xC0, c >= 0xC2 { need = 1 }
-            else if c & 0xF0 == 0xE0 { need = 2 }
-            else if c & 0xF8 == 0xF0, c <= 0xF4 { need = 3 }
-            else { return false }
-            if i + need >= n { return false }
-            for k in 1...need where b[i + k] & 0xC0 != 0x80 { return false }
-            i += need + 1
+            guard let length = characterLength(b, at: i) else { return false }
+            i += length
         }
         return true
+    }
+
+    /// The length of the well-formed UTF-8 character at byte i (an ASCII byte is one), or nil.
+    @inline(__always)
+    static func characterLength(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Int? {
+        let c = b[i]
+        if c < 0x80 { return 1 }
+        let need: Int
+        if c & 0xE0 == 0xC0, c >= 0xC2 { need = 1 }
+        else if c & 0xF0 == 0xE0 { need = 2 }
+        else if c & 0xF8 == 0xF0, c <= 0xF4 { need = 3 }
+        else { return nil }
+        if i + need >= b.count { return nil }
+        for k in 1...need where b[i + k] & 0xC0 != 0x80 { return nil }
+        return need + 1
     }
 
     /// The bytes as UTF-8 without any BOM, converting from this encoding.
