@@ -61,14 +61,13 @@ struct CSVRangeReader {
     }
 
     /// The value a column had on the row above, so that a value repeated row after row (a billing
-    /// file is in date order; most counts are 1) is classified or parsed once.
+    /// file is in date order; most counts are 1) is classified once by a first pass (the parse
+    /// keeps more values than one: `RecentValues`).
     private struct Previous {
         /// Its first 16 bytes; nil until a value of at most 16 bytes is seen.
         var words: FieldWords?
         /// Its length.
         var count = 0
-        /// A date column's day number for it.
-        var day: Int32 = 0
 
         /// Whether `f` is the same bytes as the value above; if not (or it is over 16 bytes), `f` becomes the value above.
         @inline(__always)
