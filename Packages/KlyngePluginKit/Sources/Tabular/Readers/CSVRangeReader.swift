@@ -742,15 +742,8 @@ struct CSVRangeReader {
                 if field.problem != nil { return (.irregular, i) }
                 let fieldStart = field.start, fieldEnd = field.end, escaped = field.escaped
                 i = field.next
-                if fieldEnd - fieldStart > maxField || fieldEnd - rowStart > maxLine { return (.irregular, i) }
-                if count < columns {
-                    fields.starts[count] = fieldStart
-                    fields.ends[count] = fieldEnd
-                    if escaped { fields.escaped[count] = true; fields.anyEscaped = true }
-                } else if fieldEnd > fieldStart || firstRowOnly {
-                    return (.irregular, i)  // a ragged row (extra fields are fine only when empty)
-                }
-                count += 1
+                guard take(fieldStart, fieldEnd) else { return (.irregular, i) }
+                if escaped, count <= columns { fields.escaped[count - 1] = true; fields.anyEscaped = true }
                 if i < n, p[i] == d {
                     i += 1
                     if i == n {
